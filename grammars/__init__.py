@@ -1,0 +1,1 @@
+"""Package data: the grammar of the rubric language (installed as rubricdsl.grammars)."""

@@ -1,0 +1,71 @@
+"""The public entry points: load a rubric file or text, evaluate it on a district's indicators."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+
+import attrs
+
+from rubricdsl.errors import Diagnostic, RubricError
+from rubricdsl.evaltree import RubricTree, compile_tree
+from rubricdsl.inputs import read_indicators
+from rubricdsl.model import CheckedRubric, IndicatorSpec, check
+from rubricdsl.parser import parse_tree
+from rubricdsl.trace import Result
+from rubricdsl.transform import to_ast
+
+
+@attrs.frozen
+class Rubric:
+    """A compiled rubric: immutable, so one object serves many evaluations and threads."""
+
+    checked: CheckedRubric
+    tree: RubricTree
+
+    @property
+    def title(self) -> str:
+        return self.checked.title
+
+    @property
+    def year(self) -> int:
+        return self.checked.year
+
+    @property
+    def source_name(self) -> str:
+        return self.checked.source_name
+
+    @property
+    def indicators(self) -> Mapping[str, IndicatorSpec]:
+        return self.checked.indicators
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        return self.checked.warnings
+
+    def evaluate(self, indicators: Mapping[str, object]) -> Result:
+        """Score the indicators; raises IndicatorError listing every problem with them at once."""
+        readings = read_indicators(self.checked.indicators, indicators)
+        return self.tree.evaluate(readings)
+
+
+def loads(text: str, source_name: str = "<string>") -> Rubric:
+    """Compile rubric text; raises RubricSyntaxError or RubricCompileError, with line and column."""
+    if not isinstance(text, str):
+        raise TypeError(f"rubric text must be str, not {type(text).__name__}")
+    checked = check(to_ast(parse_tree(text, source_name)), text, source_name)
+    return Rubric(checked, compile_tree(checked))
+
+
+def load(path: str | os.PathLike[str]) -> Rubric:
+    """Read and compile a rubric file (UTF-8)."""
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        raise RubricError(f"{os.fspath(path)}: no such rubric file") from None
+    except UnicodeDecodeError as error:
+        raise RubricError(f"{os.fspath(path)}: not UTF-8 text ({error.reason})") from None
+    except OSError as error:
+        raise RubricError(f"{os.fspath(path)}: cannot read ({error.strerror})") from None
+    return loads(text, os.fspath(path))

@@ -1,0 +1,291 @@
+"""The abstract syntax tree: frozen classes for what a rubric file says, each with its source span."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attrs
+
+from rubricdsl.source import Span
+
+# ---- indicator types ------------------------------------------------------------
+
+
+@attrs.frozen
+class BoolType:
+    span: Span
+    name = "bool"
+
+
+@attrs.frozen
+class CountType:
+    span: Span
+    name = "count"
+
+
+@attrs.frozen
+class PercentType:
+    span: Span
+    name = "percent"
+
+
+@attrs.frozen
+class ScoreType:
+    span: Span
+    name = "score"
+
+
+@attrs.frozen
+class AmountType:
+    unit: str
+    span: Span
+    name = "amount"
+
+
+@attrs.frozen
+class NumberType:
+    span: Span
+    name = "number"
+
+
+@attrs.frozen
+class SeriesType:
+    length: Decimal
+    span: Span
+    name = "series"
+
+
+@attrs.frozen
+class Level:
+    name: str
+    label: str | None
+    span: Span
+
+
+@attrs.frozen
+class EnumType:
+    levels: tuple[Level, ...]
+    span: Span
+    name = "enum"
+
+
+IndicatorType = (
+    BoolType | CountType | PercentType | ScoreType | AmountType | NumberType | SeriesType | EnumType
+)
+
+
+@attrs.frozen
+class Declaration:
+    """`name: type [or na] ["label"]` inside an `indicators { }` block."""
+
+    name: str
+    type: IndicatorType
+    allows_na: bool
+    label: str | None
+    span: Span
+    name_span: Span
+
+
+# ---- conditions -------------------------------------------------------------------
+
+
+@attrs.frozen
+class Reference:
+    """An indicator named in a condition."""
+
+    name: str
+    span: Span
+
+
+@attrs.frozen
+class NumberLiteral:
+    value: Decimal
+    span: Span
+
+
+@attrs.frozen
+class BoolLiteral:
+    value: bool
+    span: Span
+
+
+@attrs.frozen
+class SeriesPoint:
+    """`last(x)` or `previous(x)`: the newest or second-newest value of a series."""
+
+    which: str  # "last" | "previous"
+    series: Reference
+    span: Span
+
+
+Operand = Reference | NumberLiteral | BoolLiteral | SeriesPoint
+
+
+@attrs.frozen
+class Flag:
+    """A bool indicator standing alone as a condition."""
+
+    indicator: Reference
+    span: Span
+
+
+@attrs.frozen
+class Comparison:
+    left: Operand
+    operator: str
+    right: Operand
+    span: Span
+
+
+@attrs.frozen
+class Trend:
+    """`decreasing(x)` / `increasing(x)`: every yearly value strictly below / above the one before."""
+
+    direction: str  # "decreasing" | "increasing"
+    series: Reference
+    span: Span
+
+
+@attrs.frozen
+class Not:
+    operand: Condition
+    span: Span
+
+
+@attrs.frozen
+class AllOf:
+    operands: tuple[Condition, ...]
+    span: Span
+
+
+@attrs.frozen
+class AnyOf:
+    operands: tuple[Condition, ...]
+    span: Span
+
+
+Condition = Flag | Comparison | Trend | Not | AllOf | AnyOf
+
+# ---- rules ---------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Fixed:
+    """`points when condition "wording"`; negative points make it a deduction."""
+
+    points: Decimal
+    condition: Condition
+    text: str
+    span: Span
+
+
+@attrs.frozen
+class Always:
+    """`points always "wording"`: unconditional points, the starting score that deductions eat into."""
+
+    points: Decimal
+    text: str
+    span: Span
+
+
+@attrs.frozen
+class PerUnit:
+    """`points per [step of] indicator [max m] "wording"`; negative points deduct per unit."""
+
+    points: Decimal
+    step: Decimal
+    indicator: Reference
+    maximum: Decimal | None
+    text: str
+    span: Span
+
+
+@attrs.frozen
+class Proportional:
+    """`points scaled by rate "wording"`: points × rate / 100."""
+
+    points: Decimal
+    rate: Reference
+    text: str
+    span: Span
+
+
+@attrs.frozen
+class Tier:
+    points: Decimal
+    condition: Condition
+    text: str
+    span: Span
+
+
+@attrs.frozen
+class Tiers:
+    """`highest "wording" { tier... }`: only the highest matching tier counts."""
+
+    text: str
+    tiers: tuple[Tier, ...]
+    span: Span
+
+
+@attrs.frozen
+class Veto:
+    """`veto when condition "wording"`: the whole result fails, whatever the score."""
+
+    condition: Condition
+    text: str
+    span: Span
+
+
+Rule = Fixed | Always | PerUnit | Proportional | Tiers
+
+# ---- structure ------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Item:
+    id: str
+    title: str
+    points: Decimal
+    cap: Decimal | None
+    rules: tuple[Rule, ...]
+    vetoes: tuple[Veto, ...]
+    span: Span
+    points_span: Span
+
+
+@attrs.frozen
+class Group:
+    title: str
+    total: Decimal | None
+    items: tuple[Item, ...]
+    span: Span
+
+
+@attrs.frozen
+class Category:
+    title: str
+    points: Decimal
+    is_bonus: bool
+    members: tuple[Group | Item, ...]
+    span: Span
+    points_span: Span
+
+
+@attrs.frozen
+class HeaderField:
+    """One header statement (`rubric`, `year`, `base`, `bonus`) with where it was written."""
+
+    field: str
+    value: str | Decimal
+    span: Span
+
+
+@attrs.frozen
+class RubricFile:
+    """Everything one rubric file says, in the order it says it."""
+
+    header_fields: tuple[HeaderField, ...]
+    declarations: tuple[Declaration, ...]
+    categories: tuple[Category, ...]
+    vetoes: tuple[Veto, ...]
+    span: Span

@@ -1,0 +1,115 @@
+"""The errors and warnings a user can cause, each with a place in the rubric and a readable message."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+
+from rubricdsl.source import Span, excerpt
+
+
+@attrs.frozen
+class Diagnostic:
+    """One finding about a rubric: an error that stops it, or a warning that does not."""
+
+    severity: str  # "error" or "warning"
+    code: str  # stable, for tools: "undefined-indicator", "unreachable-maximum", ...
+    message: str
+    source_name: str
+    span: Span | None
+    hint: str | None = None
+    snippet: str = ""
+
+    @property
+    def line(self) -> int | None:
+        return self.span.line if self.span else None
+
+    @property
+    def column(self) -> int | None:
+        return self.span.column if self.span else None
+
+    def render(self) -> str:
+        where = self.source_name
+        if self.span is not None:
+            where += f":{self.span.line}:{self.span.column}"
+        parts = [f"{where}: {self.severity}: {self.message}"]
+        if self.snippet:
+            parts.append(self.snippet)
+        if self.hint:
+            parts.append(f"  hint: {self.hint}")
+        return "\n".join(parts)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "severity": self.severity,
+            "code": self.code,
+            "message": self.message,
+            "source": self.source_name,
+            "line": self.line,
+            "column": self.column,
+            "hint": self.hint,
+        }
+
+    def __str__(self) -> str:
+        return self.render()
+
+
+def diagnostic(
+    severity: str,
+    code: str,
+    message: str,
+    *,
+    source_name: str,
+    text: str,
+    span: Span | None,
+    hint: str | None = None,
+) -> Diagnostic:
+    snippet = excerpt(text, span) if span is not None else ""
+    return Diagnostic(severity, code, message, source_name, span, hint, snippet)
+
+
+class RubricError(Exception):
+    """Base of every error rubricdsl raises for something a user wrote or supplied."""
+
+
+class _DiagnosticsError(RubricError):
+    def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
+        self.diagnostics: list[Diagnostic] = list(diagnostics)
+        first = self.diagnostics[0]
+        self.line = first.line
+        self.column = first.column
+        self.hint = first.hint
+        body = "\n".join(d.render() for d in self.diagnostics)
+        more = len(self.diagnostics) - 1
+        summary = f"\n({len(self.diagnostics)} errors)" if more else ""
+        super().__init__(body + summary)
+
+
+class RubricSyntaxError(_DiagnosticsError):
+    """The rubric text does not follow the grammar."""
+
+
+class RubricCompileError(_DiagnosticsError):
+    """The rubric parses but does not make sense: unknown indicators, type mismatches, bad points."""
+
+
+@attrs.frozen
+class IndicatorProblem:
+    """One thing wrong with the indicator data: which indicator, and what."""
+
+    indicator: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.indicator}: {self.message}"
+
+
+class IndicatorError(RubricError):
+    """The indicator values given for an evaluation are missing, unknown, mistyped or out of range."""
+
+    def __init__(self, problems: Sequence[IndicatorProblem]) -> None:
+        self.problems: list[IndicatorProblem] = list(problems)
+        noun = "problem" if len(self.problems) == 1 else "problems"
+        lines = "\n".join(f"  - {p}" for p in self.problems)
+        super().__init__(f"indicator data has {len(self.problems)} {noun}:\n{lines}")

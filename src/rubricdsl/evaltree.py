@@ -1,0 +1,556 @@
+"""The evaluation tree: a checked rubric compiled into nodes that score readings and emit a trace."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
+
+import attrs
+
+from rubricdsl import ast
+from rubricdsl.errors import Diagnostic
+from rubricdsl.inputs import NotApplicable, Reading
+from rubricdsl.model import CheckedRubric, fmt, rule_reach
+from rubricdsl.trace import (
+    CAPPED,
+    MET,
+    NOT_APPLICABLE,
+    NOT_MET,
+    CategoryTrace,
+    GroupTrace,
+    ItemTrace,
+    Result,
+    RubricInfo,
+    RuleTrace,
+    VetoTrace,
+)
+
+ZERO = Decimal(0)
+HUNDRED = Decimal(100)
+CENT = Decimal("0.01")
+
+Readings = Mapping[str, Reading]
+
+_COMPARE: dict[str, Callable[[object, object], bool]] = {
+    ">=": operator.ge,
+    ">": operator.gt,
+    "<=": operator.le,
+    "<": operator.lt,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+
+# ---- conditions and their operands -------------------------------------------------------
+
+
+@attrs.frozen
+class IndicatorValue:
+    name: str
+
+    def value(self, readings: Readings) -> object:
+        return readings[self.name]
+
+
+@attrs.frozen
+class Constant:
+    constant: object
+
+    def value(self, readings: Readings) -> object:
+        return self.constant
+
+
+@attrs.frozen
+class SeriesValue:
+    """`last(x)` is position -1 of the series, `previous(x)` position -2."""
+
+    name: str
+    position: int
+
+    def value(self, readings: Readings) -> object:
+        series = readings[self.name]
+        assert isinstance(series, tuple)
+        return series[self.position]
+
+
+Operand = IndicatorValue | Constant | SeriesValue
+
+
+class Condition(Protocol):
+    def holds(self, readings: Readings) -> bool: ...
+
+
+@attrs.frozen
+class Compare:
+    left: Operand
+    compare: Callable[[object, object], bool]
+    right: Operand
+
+    def holds(self, readings: Readings) -> bool:
+        return self.compare(self.left.value(readings), self.right.value(readings))
+
+
+@attrs.frozen
+class IsTrue:
+    name: str
+
+    def holds(self, readings: Readings) -> bool:
+        return readings[self.name] is True
+
+
+@attrs.frozen
+class Monotonic:
+    """Each yearly value strictly below (decreasing) or above (increasing) the one before."""
+
+    name: str
+    decreasing: bool
+
+    def holds(self, readings: Readings) -> bool:
+        series = readings[self.name]
+        assert isinstance(series, tuple)
+        pairs = zip(series, series[1:], strict=False)
+        if self.decreasing:
+            return all(later < earlier for earlier, later in pairs)
+        return all(later > earlier for earlier, later in pairs)
+
+
+@attrs.frozen
+class Negation:
+    operand: Condition
+
+    def holds(self, readings: Readings) -> bool:
+        return not self.operand.holds(readings)
+
+
+@attrs.frozen
+class All:
+    operands: tuple[Condition, ...]
+
+    def holds(self, readings: Readings) -> bool:
+        return all(operand.holds(readings) for operand in self.operands)
+
+
+@attrs.frozen
+class Any_:
+    operands: tuple[Condition, ...]
+
+    def holds(self, readings: Readings) -> bool:
+        return any(operand.holds(readings) for operand in self.operands)
+
+
+# ---- rules ----------------------------------------------------------------------------
+
+
+@attrs.frozen
+class Outcome:
+    """What a rule yields before its item's cap and floor are applied."""
+
+    raw: Decimal
+    status: str
+    detail: str
+
+
+@attrs.frozen
+class RuleNode:
+    """What every compiled rule shares: its wording, its place, what it reads, how far it reaches."""
+
+    kind: str
+    text: str
+    line: int
+    column: int
+    points: Decimal
+    reach: Decimal
+    reads: tuple[str, ...]
+    score: Callable[[Readings], Outcome]
+
+    def outcome(self, readings: Readings) -> Outcome:
+        reasons = [r.reason for n in self.reads if isinstance(r := readings[n], NotApplicable)]
+        if reasons:
+            return Outcome(ZERO, NOT_APPLICABLE, "；".join(dict.fromkeys(reasons)))
+        return self.score(readings)
+
+    def values(self, readings: Readings) -> tuple[tuple[str, Reading], ...]:
+        return tuple((name, readings[name]) for name in self.reads)
+
+
+@attrs.frozen
+class FixedScore:
+    points: Decimal
+    condition: Condition
+
+    def __call__(self, readings: Readings) -> Outcome:
+        if self.condition.holds(readings):
+            verb = "deducted" if self.points < 0 else "given"
+            return Outcome(self.points, MET, f"condition holds: {fmt(abs(self.points))} {verb}")
+        return Outcome(ZERO, NOT_MET, "condition does not hold")
+
+
+@attrs.frozen
+class PerUnitScore:
+    points: Decimal
+    step: Decimal
+    name: str
+    maximum: Decimal | None
+
+    def __call__(self, readings: Readings) -> Outcome:
+        value = readings[self.name]
+        assert isinstance(value, Decimal)
+        units = max((value / self.step).to_integral_value(rounding="ROUND_FLOOR"), ZERO)
+        raw = self.points * units
+        detail = f"{fmt(units)} × {fmt(self.points)} = {fmt(raw)}"
+        if self.maximum is not None and abs(raw) > self.maximum:
+            raw = self.maximum if raw > 0 else -self.maximum
+            detail += f", limited to {fmt(self.maximum)}"
+        return Outcome(raw, MET if units > 0 else NOT_MET, detail)
+
+
+@attrs.frozen
+class ProportionalScore:
+    points: Decimal
+    name: str
+
+    def __call__(self, readings: Readings) -> Outcome:
+        rate = readings[self.name]
+        assert isinstance(rate, Decimal)
+        raw = self.points * rate / HUNDRED
+        detail = f"{fmt(self.points)} × {fmt(rate)} / 100 = {fmt(raw)}"
+        return Outcome(raw, MET if raw > 0 else NOT_MET, detail)
+
+
+@attrs.frozen
+class TierScore:
+    tiers: tuple[tuple[Decimal, Condition, str], ...]
+
+    def __call__(self, readings: Readings) -> Outcome:
+        matched = [(points, text) for points, condition, text in self.tiers
+                   if condition.holds(readings)]
+        if not matched:
+            return Outcome(ZERO, NOT_MET, "no tier matches")
+        points, text = max(matched, key=lambda pair: pair[0])
+        return Outcome(points, MET, f"highest matching tier: {text} ({fmt(points)})")
+
+
+@attrs.frozen
+class VetoNode:
+    text: str
+    line: int
+    column: int
+    reads: tuple[str, ...]
+    condition: Condition
+
+    def evaluate(self, readings: Readings, item_id: str | None = None) -> VetoTrace:
+        values = tuple((name, readings[name]) for name in self.reads)
+        if any(isinstance(value, NotApplicable) for _, value in values):
+            status = NOT_APPLICABLE
+        else:
+            status = MET if self.condition.holds(readings) else NOT_MET
+        return VetoTrace(self.text, self.line, self.column, status, values, item_id)
+
+
+# ---- items, groups, categories ------------------------------------------------------------
+
+
+def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
+    return max(low, min(value, high))
+
+
+def allocate(raws: list[Decimal], limit: Decimal) -> list[Decimal]:
+    """Cut rule points so they sum to clamp(sum, 0, limit): later bonuses give way to the cap first,
+    later deductions give way to the floor first (扣完为止)."""
+    gave = list(raws)
+    total = sum(raws, ZERO)
+    if total > limit:
+        _shrink(gave, total - limit, positive=True)
+    elif total < 0:
+        _shrink(gave, -total, positive=False)
+    return gave
+
+
+def _shrink(gave: list[Decimal], amount: Decimal, *, positive: bool) -> None:
+    for index in reversed(range(len(gave))):
+        if amount <= 0:
+            return
+        size = gave[index] if positive else -gave[index]
+        if size <= 0:
+            continue
+        cut = min(size, amount)
+        gave[index] += -cut if positive else cut
+        amount -= cut
+
+
+@attrs.frozen
+class ItemNode:
+    id: str
+    title: str
+    line: int
+    declared: Decimal
+    cap: Decimal | None
+    rules: tuple[RuleNode, ...]
+    vetoes: tuple[VetoNode, ...]
+
+    def limit(self, maximum: Decimal) -> Decimal:
+        return maximum if self.cap is None else min(maximum, self.cap)
+
+    def evaluate(self, readings: Readings) -> ItemTrace:
+        outcomes = [rule.outcome(readings) for rule in self.rules]
+        dropped = [o.status == NOT_APPLICABLE for o in outcomes]
+        na_reach = sum((r.reach for r, d in zip(self.rules, dropped, strict=True) if d), ZERO)
+        na_points = min(na_reach, self.declared)
+        maximum = self.declared - na_points
+        limit = self.limit(maximum)
+        raws = [o.raw for o in outcomes]
+        gave = allocate(raws, limit)
+        score = sum(gave, ZERO)
+        applicable_reach = sum(
+            (r.reach for r, d in zip(self.rules, dropped, strict=True) if not d), ZERO
+        )
+        traces = tuple(
+            self._rule_trace(index, outcome, gave[index], raws, limit, score, readings)
+            for index, outcome in enumerate(outcomes)
+        )
+        return ItemTrace(
+            id=self.id,
+            title=self.title,
+            line=self.line,
+            declared=self.declared,
+            cap=self.cap,
+            max=maximum,
+            na_points=na_points,
+            score=score,
+            unreachable=max(maximum - min(limit, applicable_reach), ZERO),
+            rules=traces,
+            vetoes=tuple(veto.evaluate(readings, self.id) for veto in self.vetoes),
+        )
+
+    def _rule_trace(
+        self,
+        index: int,
+        outcome: Outcome,
+        gave: Decimal,
+        raws: list[Decimal],
+        limit: Decimal,
+        score: Decimal,
+        readings: Readings,
+    ) -> RuleTrace:
+        rule = self.rules[index]
+        status = outcome.status
+        if gave != outcome.raw:
+            status = CAPPED
+        lost = ZERO
+        if status != NOT_APPLICABLE:
+            best = list(raws)
+            best[index] = rule.reach
+            lost = clamp(sum(best, ZERO), ZERO, limit) - score
+        return RuleTrace(
+            kind=rule.kind,
+            text=rule.text,
+            line=rule.line,
+            column=rule.column,
+            points=rule.points,
+            reach=rule.reach,
+            gave=gave,
+            status=status,
+            values=rule.values(readings),
+            detail=outcome.detail,
+            lost=max(lost, ZERO),
+            na_reason=outcome.detail if status == NOT_APPLICABLE else None,
+        )
+
+
+@attrs.frozen
+class GroupNode:
+    title: str
+    line: int
+    total: Decimal | None
+    items: tuple[ItemNode, ...]
+
+    def evaluate(self, readings: Readings) -> GroupTrace:
+        items = tuple(item.evaluate(readings) for item in self.items)
+        na_points = sum((i.na_points for i in items), ZERO)
+        earned = sum((i.score for i in items), ZERO)
+        if self.total is None:
+            maximum = sum((i.max for i in items), ZERO)
+        else:
+            maximum = max(self.total - na_points, ZERO)
+        return GroupTrace(
+            self.title, self.line, self.total, maximum, na_points, earned, min(earned, maximum),
+            items,
+        )
+
+
+@attrs.frozen
+class CategoryNode:
+    title: str
+    line: int
+    is_bonus: bool
+    declared: Decimal
+    members: tuple[GroupNode | ItemNode, ...]
+
+    def evaluate(self, readings: Readings) -> CategoryTrace:
+        members = tuple(member.evaluate(readings) for member in self.members)
+        na_points = sum((m.na_points for m in members), ZERO)
+        earned = sum((m.score for m in members), ZERO)
+        maximum = max(self.declared - na_points, ZERO)
+        return CategoryTrace(
+            self.title, self.line, self.is_bonus, self.declared, maximum, na_points, earned,
+            min(earned, maximum), members,
+        )
+
+
+@attrs.frozen
+class RubricTree:
+    """The whole rubric, ready to score: categories in order, and the rubric-wide vetoes."""
+
+    info: RubricInfo
+    categories: tuple[CategoryNode, ...]
+    vetoes: tuple[VetoNode, ...]
+    warnings: tuple[Diagnostic, ...]
+
+    def evaluate(self, readings: Readings) -> Result:
+        categories = tuple(category.evaluate(readings) for category in self.categories)
+        base_categories = [c for c in categories if not c.is_bonus]
+        na_points = sum((c.na_points for c in base_categories), ZERO)
+        base_limit = self.info.base_max - na_points
+        base_raw = min(sum((c.score for c in base_categories), ZERO), max(base_limit, ZERO))
+        base = prorate(base_raw, self.info.base_max, base_limit)
+        bonus_earned = sum((c.score for c in categories if c.is_bonus), ZERO)
+        bonus = min(bonus_earned, self.info.bonus_max)
+        item_vetoes = tuple(
+            veto for c in categories for item in c.items() for veto in item.vetoes
+        )
+        vetoes = item_vetoes + tuple(veto.evaluate(readings) for veto in self.vetoes)
+        return Result(
+            rubric=self.info,
+            total=base + bonus,
+            base=base,
+            base_raw=base_raw,
+            bonus=bonus,
+            na_points=na_points,
+            categories=categories,
+            all_vetoes=vetoes,
+            warnings=self.warnings,
+        )
+
+
+def prorate(base_raw: Decimal, base_max: Decimal, base_limit: Decimal) -> Decimal:
+    """合理缺项: base_raw × base_max / (base_max − na_points), rounded half-up to 2 decimals."""
+    if base_limit <= 0:
+        return ZERO
+    exact = base_raw * base_max / base_limit
+    return exact.quantize(CENT, rounding=ROUND_HALF_UP).normalize() + ZERO
+
+
+# ---- compiling the checked model ---------------------------------------------------------------
+
+
+class _Compiler:
+    def __init__(self, checked: CheckedRubric) -> None:
+        self.indicators = checked.indicators
+
+    def condition(self, condition: ast.Condition) -> Condition:
+        if isinstance(condition, ast.Flag):
+            return IsTrue(condition.indicator.name)
+        if isinstance(condition, ast.Not):
+            return Negation(self.condition(condition.operand))
+        if isinstance(condition, ast.AllOf):
+            return All(tuple(self.condition(c) for c in condition.operands))
+        if isinstance(condition, ast.AnyOf):
+            return Any_(tuple(self.condition(c) for c in condition.operands))
+        if isinstance(condition, ast.Trend):
+            return Monotonic(condition.series.name, condition.direction == "decreasing")
+        return Compare(
+            self.operand(condition.left),
+            _COMPARE[condition.operator],
+            self.operand(condition.right),
+        )
+
+    def operand(self, operand: ast.Operand) -> Operand:
+        if isinstance(operand, ast.NumberLiteral | ast.BoolLiteral):
+            return Constant(operand.value)
+        if isinstance(operand, ast.SeriesPoint):
+            return SeriesValue(operand.series.name, -1 if operand.which == "last" else -2)
+        if operand.name in self.indicators:
+            return IndicatorValue(operand.name)
+        return Constant(operand.name)  # an enum level; the checker made sure of it
+
+    def reads(self, node: object) -> tuple[str, ...]:
+        """Indicator names a rule reads, in the order written (enum levels are not indicators)."""
+        found: dict[str, None] = {}
+        _collect(node, self.indicators, found)
+        return tuple(found)
+
+    def rule(self, rule: ast.Rule) -> RuleNode:
+        common = dict(
+            text=rule.text,
+            line=rule.span.line,
+            column=rule.span.column,
+            reach=rule_reach(rule),
+            reads=self.reads(rule),
+        )
+        if isinstance(rule, ast.Fixed):
+            score = FixedScore(rule.points, self.condition(rule.condition))
+            return RuleNode(kind="fixed", points=rule.points, score=score, **common)  # type: ignore[arg-type]
+        if isinstance(rule, ast.Always):
+            score = FixedScore(rule.points, All(()))
+            return RuleNode(kind="always", points=rule.points, score=score, **common)  # type: ignore[arg-type]
+        if isinstance(rule, ast.PerUnit):
+            per = PerUnitScore(rule.points, rule.step, rule.indicator.name, rule.maximum)
+            return RuleNode(kind="per_unit", points=rule.points, score=per, **common)  # type: ignore[arg-type]
+        if isinstance(rule, ast.Proportional):
+            scaled = ProportionalScore(rule.points, rule.rate.name)
+            return RuleNode(kind="proportional", points=rule.points, score=scaled, **common)  # type: ignore[arg-type]
+        tiers = TierScore(
+            tuple((t.points, self.condition(t.condition), t.text) for t in rule.tiers)
+        )
+        top = max(t.points for t in rule.tiers)
+        return RuleNode(kind="tiers", points=top, score=tiers, **common)  # type: ignore[arg-type]
+
+    def veto(self, veto: ast.Veto) -> VetoNode:
+        return VetoNode(
+            veto.text, veto.span.line, veto.span.column, self.reads(veto),
+            self.condition(veto.condition),
+        )
+
+    def item(self, item: ast.Item) -> ItemNode:
+        return ItemNode(
+            item.id, item.title, item.span.line, item.points, item.cap,
+            tuple(self.rule(r) for r in item.rules), tuple(self.veto(v) for v in item.vetoes),
+        )
+
+    def member(self, member: ast.Group | ast.Item) -> GroupNode | ItemNode:
+        if isinstance(member, ast.Item):
+            return self.item(member)
+        return GroupNode(
+            member.title, member.span.line, member.total, tuple(self.item(i) for i in member.items)
+        )
+
+
+def _collect(node: object, indicators: Mapping[str, object], found: dict[str, None]) -> None:
+    if isinstance(node, ast.Reference):
+        if node.name in indicators:
+            found[node.name] = None
+        return
+    if isinstance(node, tuple):
+        for child in node:
+            _collect(child, indicators, found)
+        return
+    if attrs.has(type(node)):
+        for field in attrs.fields(type(node)):
+            _collect(getattr(node, field.name), indicators, found)
+
+
+def compile_tree(checked: CheckedRubric) -> RubricTree:
+    """Compile a checked rubric into its evaluation tree."""
+    compiler = _Compiler(checked)
+    info = RubricInfo(
+        checked.title, checked.year, checked.base_max, checked.bonus_max, checked.source_name
+    )
+    categories = tuple(
+        CategoryNode(
+            c.title, c.span.line, c.is_bonus, c.points, tuple(compiler.member(m) for m in c.members)
+        )
+        for c in checked.file.categories
+    )
+    vetoes = tuple(compiler.veto(v) for v in checked.file.vetoes)
+    return RubricTree(info, categories, vetoes, checked.warnings)

@@ -1,0 +1,120 @@
+"""Rubric text to Lark parse tree, with grammar errors turned into RubricSyntaxError."""
+
+from __future__ import annotations
+
+import functools
+
+from lark import Lark, Token, Tree
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+
+from rubricdsl.errors import RubricSyntaxError, diagnostic
+from rubricdsl.source import Span
+
+# What a user should read for a terminal the parser expected.
+_TERMINAL_NAMES = {
+    "NAME": "an indicator name (lowercase ascii, digits, _)",
+    "NUMBER": "a number",
+    "STRING": 'a quoted "string"',
+    "ITEM_ID": "an item id",
+    "COMPARATOR": "a comparison (>= > == != <= <)",
+    "$END": "the end of the file",
+}
+
+
+@functools.cache
+def grammar_parser() -> Lark:
+    """The LALR parser for grammars/rubric.lark, built once per process."""
+    return Lark.open_from_package(
+        "rubricdsl.grammars",
+        "rubric.lark",
+        ("",),
+        parser="lalr",
+        strict=True,
+        propagate_positions=True,
+        maybe_placeholders=False,
+    )
+
+
+def parse_tree(text: str, source_name: str) -> Tree[Token]:
+    """Parse rubric text; raise RubricSyntaxError naming what was expected where it went wrong."""
+    parser = grammar_parser()
+    try:
+        return parser.parse(text)
+    except UnexpectedInput as error:
+        raise _syntax_error(error, text, source_name) from None
+
+
+def _describe(terminal: str) -> str:
+    if terminal in _TERMINAL_NAMES:
+        return _TERMINAL_NAMES[terminal]
+    pattern = grammar_parser().get_terminal(terminal).pattern
+    if pattern.type == "str":
+        return f'"{pattern.value}"'
+    return terminal.lower()
+
+
+def _expected(terminals: set[str] | frozenset[str]) -> str:
+    names = sorted({_describe(t) for t in terminals})
+    if not names:
+        return ""
+    if len(names) == 1:
+        return names[0]
+    return ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _syntax_error(error: UnexpectedInput, text: str, source_name: str) -> RubricSyntaxError:
+    line = max(getattr(error, "line", 1) or 1, 1)
+    column = max(getattr(error, "column", 1) or 1, 1)
+    hint = None
+    if isinstance(error, UnexpectedEOF):
+        lines = text.splitlines() or [""]
+        line, column = len(lines), len(lines[-1]) + 1
+        message = f"the rubric ends too early: expected {_expected(set(error.expected))}"
+        span = Span.point(line, column)
+    elif isinstance(error, UnexpectedToken):
+        token = error.token
+        expected = _expected(error.accepts or error.expected)
+        if token.type == "$END":
+            lines = text.splitlines() or [""]
+            line, column = len(lines), len(lines[-1]) + 1
+            message = f"the rubric ends too early: expected {expected}"
+            span = Span.point(line, column)
+        else:
+            message = f"unexpected {token.value!r}: expected {expected}"
+            span = Span.point(line, column, len(str(token.value)))
+            hint = _hint_for(token, error)
+    elif isinstance(error, UnexpectedCharacters):
+        bad = text[error.pos_in_stream] if error.pos_in_stream < len(text) else ""
+        expected = _expected(error.allowed or set())
+        message = f"unexpected character {bad!r}" + (f": expected {expected}" if expected else "")
+        span = Span.point(line, column)
+        hint = _hint_for_character(bad)
+    else:  # pragma: no cover - lark has no other UnexpectedInput subclasses
+        message = str(error)
+        span = Span.point(line, column)
+    found = diagnostic(
+        "error", "syntax", message, source_name=source_name, text=text, span=span, hint=hint
+    )
+    return RubricSyntaxError([found])
+
+
+def _hint_for(token: Token, error: UnexpectedToken) -> str | None:
+    if token.type == "STRING" and "NUMBER" in (error.accepts or error.expected):
+        return "a rule starts with its points, then the condition, then the wording"
+    if token.type == "NAME" and str(token.value)[:1].isupper():
+        return "indicator names are lowercase snake_case"
+    return None
+
+
+def _hint_for_character(bad: str) -> str | None:
+    if bad == "=":
+        return "compare with ==, >=, <=, != (a single = is not a comparison)"
+    if bad in "“”‘’":
+        return 'strings use straight double quotes "…"; curly quotes may appear inside them'
+    if bad in "（）：，":
+        return "use ascii punctuation outside strings"
+    if bad.isupper():
+        return "indicator names are lowercase snake_case"
+    if bad == "%":
+        return "write percentages as plain numbers: >= 90, not >= 90%"
+    return None

@@ -1,0 +1,283 @@
+"""The result of an evaluation and its trace: plain data, rendered elsewhere (text, JSON)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from rubricdsl.errors import Diagnostic
+from rubricdsl.inputs import NotApplicable, Reading
+from rubricdsl.model import fmt
+
+MET = "met"
+NOT_MET = "not_met"
+NOT_APPLICABLE = "not_applicable"
+CAPPED = "capped"
+
+
+def reading_to_json(value: Reading) -> Any:
+    """An indicator value as JSON: decimals as exact strings, not applicable as its reason."""
+    if isinstance(value, NotApplicable):
+        return {"not_applicable": value.reason}
+    if isinstance(value, bool | str):
+        return value
+    if isinstance(value, Decimal):
+        return fmt(value)
+    return [fmt(v) for v in value]
+
+
+def reading_to_text(value: Reading) -> str:
+    if isinstance(value, NotApplicable):
+        return f"不适用（{value.reason}）"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return value
+    if isinstance(value, Decimal):
+        return fmt(value)
+    return "[" + ", ".join(fmt(v) for v in value) + "]"
+
+
+@attrs.frozen
+class RuleTrace:
+    """What one rule could give, what it gave, why, and where it is written."""
+
+    kind: str  # fixed | always | per_unit | proportional | tiers
+    text: str
+    line: int
+    column: int
+    points: Decimal  # as written: the fixed points, the points per unit, the highest tier
+    reach: Decimal  # the most it can add to its item (0 for a deduction)
+    gave: Decimal  # what it added (negative for a deduction), after the item's cap and floor
+    status: str  # met | not_met | not_applicable | capped
+    values: tuple[tuple[str, Reading], ...]
+    detail: str
+    lost: Decimal  # what the item would gain if this rule gave its best
+    na_reason: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "text": self.text,
+            "line": self.line,
+            "column": self.column,
+            "points": fmt(self.points),
+            "reach": fmt(self.reach),
+            "gave": fmt(self.gave),
+            "status": self.status,
+            "values": {name: reading_to_json(value) for name, value in self.values},
+            "detail": self.detail,
+            "lost": fmt(self.lost),
+            "na_reason": self.na_reason,
+        }
+
+
+@attrs.frozen
+class VetoTrace:
+    """A knock-out rule (一票否决) and whether it struck."""
+
+    text: str
+    line: int
+    column: int
+    status: str  # met (struck) | not_met | not_applicable
+    values: tuple[tuple[str, Reading], ...]
+    item_id: str | None = None
+
+    @property
+    def triggered(self) -> bool:
+        return self.status == MET
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "line": self.line,
+            "column": self.column,
+            "status": self.status,
+            "triggered": self.triggered,
+            "item": self.item_id,
+            "values": {name: reading_to_json(value) for name, value in self.values},
+        }
+
+
+@attrs.frozen
+class ItemTrace:
+    """One item of the table: its rules' traces, its maximum after 合理缺项, its score."""
+
+    id: str
+    title: str
+    line: int
+    declared: Decimal
+    cap: Decimal | None
+    max: Decimal  # declared points less those of not-applicable rules
+    na_points: Decimal
+    score: Decimal
+    unreachable: Decimal  # points of max that no applicable rule can give
+    rules: tuple[RuleTrace, ...]
+    vetoes: tuple[VetoTrace, ...] = ()
+
+    @property
+    def lost(self) -> Decimal:
+        return self.max - self.score
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "line": self.line,
+            "declared": fmt(self.declared),
+            "cap": fmt(self.cap) if self.cap is not None else None,
+            "max": fmt(self.max),
+            "na_points": fmt(self.na_points),
+            "score": fmt(self.score),
+            "unreachable": fmt(self.unreachable),
+            "rules": [rule.to_dict() for rule in self.rules],
+            "vetoes": [veto.to_dict() for veto in self.vetoes],
+        }
+
+
+@attrs.frozen
+class GroupTrace:
+    """A group of items; `cut` is what its declared total took off the items' sum."""
+
+    title: str
+    line: int
+    declared: Decimal | None
+    max: Decimal
+    na_points: Decimal
+    earned: Decimal
+    score: Decimal
+    items: tuple[ItemTrace, ...]
+
+    @property
+    def cut(self) -> Decimal:
+        return self.earned - self.score
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "group": self.title,
+            "line": self.line,
+            "declared": fmt(self.declared) if self.declared is not None else None,
+            "max": fmt(self.max),
+            "na_points": fmt(self.na_points),
+            "earned": fmt(self.earned),
+            "score": fmt(self.score),
+            "items": [item.id for item in self.items],
+        }
+
+
+@attrs.frozen
+class CategoryTrace:
+    """A category (类别): its members, the sum they earned and the score its declared total allows."""
+
+    title: str
+    line: int
+    is_bonus: bool
+    declared: Decimal
+    max: Decimal
+    na_points: Decimal
+    earned: Decimal
+    score: Decimal
+    members: tuple[GroupTrace | ItemTrace, ...]
+
+    @property
+    def cut(self) -> Decimal:
+        return self.earned - self.score
+
+    def items(self) -> Iterator[ItemTrace]:
+        for member in self.members:
+            if isinstance(member, GroupTrace):
+                yield from member.items
+            else:
+                yield member
+
+    def to_dict(self) -> dict[str, Any]:
+        members: list[Any] = [
+            m.to_dict() if isinstance(m, GroupTrace) else {"item": m.id} for m in self.members
+        ]
+        return {
+            "title": self.title,
+            "line": self.line,
+            "bonus": self.is_bonus,
+            "declared": fmt(self.declared),
+            "max": fmt(self.max),
+            "na_points": fmt(self.na_points),
+            "earned": fmt(self.earned),
+            "score": fmt(self.score),
+            "members": members,
+        }
+
+
+@attrs.frozen
+class RubricInfo:
+    title: str
+    year: int
+    base_max: Decimal
+    bonus_max: Decimal
+    source: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "title": self.title,
+            "year": self.year,
+            "base_max": fmt(self.base_max),
+            "bonus_max": fmt(self.bonus_max),
+            "source": self.source,
+        }
+
+
+@attrs.frozen
+class Result:
+    """A rubric applied to one district's indicators: the scores and the trace behind every point.
+
+    base_raw is the sum of the base categories (capped at the base maximum less na_points);
+    base is base_raw prorated for 合理缺项 and rounded half-up to 2 decimals;
+    total = base + bonus.
+    """
+
+    rubric: RubricInfo
+    total: Decimal
+    base: Decimal
+    base_raw: Decimal
+    bonus: Decimal
+    na_points: Decimal
+    categories: tuple[CategoryTrace, ...]
+    all_vetoes: tuple[VetoTrace, ...]
+    warnings: tuple[Diagnostic, ...]
+
+    @property
+    def items(self) -> tuple[ItemTrace, ...]:
+        return tuple(item for category in self.categories for item in category.items())
+
+    @property
+    def vetoes(self) -> tuple[VetoTrace, ...]:
+        """The knock-out rules that struck: if any, the district fails whatever its score."""
+        return tuple(veto for veto in self.all_vetoes if veto.triggered)
+
+    @property
+    def passed_vetoes(self) -> bool:
+        return not self.vetoes
+
+    def item(self, item_id: str) -> ItemTrace:
+        for item in self.items:
+            if item.id == item_id:
+                return item
+        raise KeyError(item_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rubric": self.rubric.to_dict(),
+            "total": fmt(self.total),
+            "base": fmt(self.base),
+            "base_raw": fmt(self.base_raw),
+            "bonus": fmt(self.bonus),
+            "na_points": fmt(self.na_points),
+            "failed_by_veto": bool(self.vetoes),
+            "items": [item.to_dict() for item in self.items],
+            "categories": [category.to_dict() for category in self.categories],
+            "vetoes": [veto.to_dict() for veto in self.vetoes],
+            "all_vetoes": [veto.to_dict() for veto in self.all_vetoes],
+            "warnings": [warning.to_dict() for warning in self.warnings],
+        }

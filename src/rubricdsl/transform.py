@@ -1,0 +1,220 @@
+"""Lark parse tree to AST: one method per grammar rule, each keeping its source span."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from lark import Token, Transformer, Tree, v_args
+from lark.tree import Meta
+
+from rubricdsl import ast
+from rubricdsl.source import Span
+
+
+def span_of(meta: Meta) -> Span:
+    return Span(meta.line, meta.column, meta.end_line, meta.end_column)
+
+
+def token_span(token: Token) -> Span:
+    return Span(token.line or 1, token.column or 1, token.end_line or 1, token.end_column or 1)
+
+
+def unquote(token: Token) -> str:
+    return str(token)[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+
+
+def number(token: Token) -> Decimal:
+    return Decimal(str(token))
+
+
+@v_args(meta=True)
+class ToAst(Transformer[Token, Any]):
+    """Build ast classes bottom-up; the grammar's aliases name the method that builds each."""
+
+    # ---- file and header ----
+    def start(self, meta: Meta, children: list[Any]) -> ast.RubricFile:
+        header = tuple(c for c in children if isinstance(c, ast.HeaderField))
+        declarations = tuple(d for c in children if isinstance(c, list) for d in c)
+        categories = tuple(c for c in children if isinstance(c, ast.Category))
+        vetoes = tuple(c for c in children if isinstance(c, ast.Veto))
+        span = Span(1, 1, 1, 1) if meta.empty else span_of(meta)
+        return ast.RubricFile(header, declarations, categories, vetoes, span)
+
+    def title(self, meta: Meta, children: list[Token]) -> ast.HeaderField:
+        return ast.HeaderField("rubric", unquote(children[0]), span_of(meta))
+
+    def year(self, meta: Meta, children: list[Token]) -> ast.HeaderField:
+        return ast.HeaderField("year", number(children[0]), token_span(children[0]))
+
+    def base_max(self, meta: Meta, children: list[Token]) -> ast.HeaderField:
+        return ast.HeaderField("base", number(children[0]), token_span(children[0]))
+
+    def bonus_max(self, meta: Meta, children: list[Token]) -> ast.HeaderField:
+        return ast.HeaderField("bonus", number(children[0]), token_span(children[0]))
+
+    # ---- indicators ----
+    def indicators(self, meta: Meta, children: list[ast.Declaration]) -> list[ast.Declaration]:
+        return list(children)
+
+    def declaration(self, meta: Meta, children: list[Any]) -> ast.Declaration:
+        name, indicator_type, *rest = children
+        allows_na = any(r == "na" for r in rest)
+        labels = [r for r in rest if isinstance(r, tuple)]
+        label = labels[0][0] if labels else None
+        return ast.Declaration(
+            str(name), indicator_type, allows_na, label, span_of(meta), token_span(name)
+        )
+
+    def not_applicable(self, meta: Meta, children: list[Any]) -> str:
+        return "na"
+
+    def label(self, meta: Meta, children: list[Token]) -> tuple[str]:
+        return (unquote(children[0]),)
+
+    def bool_type(self, meta: Meta, children: list[Any]) -> ast.BoolType:
+        return ast.BoolType(span_of(meta))
+
+    def count_type(self, meta: Meta, children: list[Any]) -> ast.CountType:
+        return ast.CountType(span_of(meta))
+
+    def percent_type(self, meta: Meta, children: list[Any]) -> ast.PercentType:
+        return ast.PercentType(span_of(meta))
+
+    def score_type(self, meta: Meta, children: list[Any]) -> ast.ScoreType:
+        return ast.ScoreType(span_of(meta))
+
+    def number_type(self, meta: Meta, children: list[Any]) -> ast.NumberType:
+        return ast.NumberType(span_of(meta))
+
+    def amount_type(self, meta: Meta, children: list[Token]) -> ast.AmountType:
+        return ast.AmountType(unquote(children[0]), span_of(meta))
+
+    def series_type(self, meta: Meta, children: list[Token]) -> ast.SeriesType:
+        return ast.SeriesType(number(children[0]), span_of(meta))
+
+    def enum_type(self, meta: Meta, children: list[ast.Level]) -> ast.EnumType:
+        return ast.EnumType(tuple(children), span_of(meta))
+
+    def level(self, meta: Meta, children: list[Any]) -> ast.Level:
+        name = children[0]
+        label = children[1][0] if len(children) > 1 else None
+        return ast.Level(str(name), label, token_span(name))
+
+    # ---- structure ----
+    def category(self, meta: Meta, children: list[Any]) -> ast.Category:
+        is_bonus = isinstance(children[0], str) and children[0] == "bonus"
+        rest = children[1:] if is_bonus else children
+        title, points, *members = rest
+        return ast.Category(
+            unquote(title), number(points), is_bonus, tuple(members), span_of(meta),
+            token_span(points),
+        )
+
+    def bonus_mark(self, meta: Meta, children: list[Any]) -> str:
+        return "bonus"
+
+    def group(self, meta: Meta, children: list[Any]) -> ast.Group:
+        title, *rest = children
+        total = rest[0] if rest and isinstance(rest[0], Decimal) else None
+        items = tuple(r for r in rest if isinstance(r, ast.Item))
+        return ast.Group(unquote(title), total, items, span_of(meta))
+
+    def total(self, meta: Meta, children: list[Token]) -> Decimal:
+        return number(children[0])
+
+    def item(self, meta: Meta, children: list[Any]) -> ast.Item:
+        item_id, title, points, *members = children
+        cap = members[0][1] if members and isinstance(members[0], tuple) else None
+        rules = tuple(m for m in members if not isinstance(m, (tuple, ast.Veto)))
+        vetoes = tuple(m for m in members if isinstance(m, ast.Veto))
+        return ast.Item(
+            str(item_id), unquote(title), number(points), cap, rules, vetoes, span_of(meta),
+            token_span(points),
+        )
+
+    def cap(self, meta: Meta, children: list[Token]) -> tuple[str, Decimal]:
+        return ("cap", number(children[0]))
+
+    # ---- rules ----
+    def fixed(self, meta: Meta, children: list[Any]) -> ast.Fixed:
+        points, condition, text = children
+        return ast.Fixed(number(points), condition, unquote(text), span_of(meta))
+
+    def always(self, meta: Meta, children: list[Token]) -> ast.Always:
+        points, text = children
+        return ast.Always(number(points), unquote(text), span_of(meta))
+
+    def per_unit(self, meta: Meta, children: list[Any]) -> ast.PerUnit:
+        points, *rest = children
+        step = rest.pop(0)[1] if isinstance(rest[0], tuple) else Decimal(1)
+        name = rest.pop(0)
+        maximum = rest.pop(0)[1] if isinstance(rest[0], tuple) else None
+        text = rest.pop(0)
+        reference = ast.Reference(str(name), token_span(name))
+        return ast.PerUnit(number(points), step, reference, maximum, unquote(text), span_of(meta))
+
+    def step(self, meta: Meta, children: list[Token]) -> tuple[str, Decimal]:
+        return ("step", number(children[0]))
+
+    def unit_max(self, meta: Meta, children: list[Token]) -> tuple[str, Decimal]:
+        return ("max", number(children[0]))
+
+    def proportional(self, meta: Meta, children: list[Token]) -> ast.Proportional:
+        points, name, text = children
+        reference = ast.Reference(str(name), token_span(name))
+        return ast.Proportional(number(points), reference, unquote(text), span_of(meta))
+
+    def tiers(self, meta: Meta, children: list[Any]) -> ast.Tiers:
+        text, *tiers = children
+        return ast.Tiers(unquote(text), tuple(tiers), span_of(meta))
+
+    def tier(self, meta: Meta, children: list[Any]) -> ast.Tier:
+        points, condition, text = children
+        return ast.Tier(number(points), condition, unquote(text), span_of(meta))
+
+    def veto(self, meta: Meta, children: list[Any]) -> ast.Veto:
+        condition, text = children
+        return ast.Veto(condition, unquote(text), span_of(meta))
+
+    # ---- conditions ----
+    def any_of(self, meta: Meta, children: list[ast.Condition]) -> ast.AnyOf:
+        return ast.AnyOf(tuple(children), span_of(meta))
+
+    def all_of(self, meta: Meta, children: list[ast.Condition]) -> ast.AllOf:
+        return ast.AllOf(tuple(children), span_of(meta))
+
+    def not_(self, meta: Meta, children: list[ast.Condition]) -> ast.Not:
+        return ast.Not(children[0], span_of(meta))
+
+    def flag(self, meta: Meta, children: list[Token]) -> ast.Flag:
+        name = children[0]
+        return ast.Flag(ast.Reference(str(name), token_span(name)), span_of(meta))
+
+    def comparison(self, meta: Meta, children: list[Any]) -> ast.Comparison:
+        left, operator, right = children
+        return ast.Comparison(left, str(operator), right, span_of(meta))
+
+    def trend(self, meta: Meta, children: list[Token]) -> ast.Trend:
+        direction, name = children
+        return ast.Trend(str(direction), ast.Reference(str(name), token_span(name)), span_of(meta))
+
+    def reference(self, meta: Meta, children: list[Token]) -> ast.Reference:
+        return ast.Reference(str(children[0]), token_span(children[0]))
+
+    def number(self, meta: Meta, children: list[Token]) -> ast.NumberLiteral:
+        return ast.NumberLiteral(number(children[0]), token_span(children[0]))
+
+    def boolean(self, meta: Meta, children: list[Token]) -> ast.BoolLiteral:
+        return ast.BoolLiteral(str(children[0]) == "true", token_span(children[0]))
+
+    def series_point(self, meta: Meta, children: list[Token]) -> ast.SeriesPoint:
+        which, name = children
+        reference = ast.Reference(str(name), token_span(name))
+        return ast.SeriesPoint(str(which), reference, span_of(meta))
+
+
+def to_ast(tree: Tree[Token]) -> ast.RubricFile:
+    """Transform a parse tree from parser.parse_tree into the AST."""
+    result: ast.RubricFile = ToAst().transform(tree)
+    return result
