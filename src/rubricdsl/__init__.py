@@ -1,6 +1,7 @@
-"""rubricdsl: scoring rubrics as text files, compiled and applied with an explanation behind every point."""
+"""rubricdsl: scoring rubrics as text files, compiled and applied with a reason for every point."""
 
 from rubricdsl.api import Rubric, load, loads
+from rubricdsl.datafile import DataFile, DataFileError, parse_data, read_data
 from rubricdsl.errors import (
     Diagnostic,
     IndicatorError,
@@ -14,6 +15,8 @@ from rubricdsl.trace import CategoryTrace, ItemTrace, Result, RuleTrace, VetoTra
 
 __all__ = [
     "CategoryTrace",
+    "DataFile",
+    "DataFileError",
     "Diagnostic",
     "IndicatorError",
     "IndicatorProblem",
@@ -28,6 +31,8 @@ __all__ = [
     "VetoTrace",
     "load",
     "loads",
+    "parse_data",
+    "read_data",
 ]
 
 __version__ = "0.1.0"

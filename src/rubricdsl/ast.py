@@ -1,4 +1,4 @@
-"""The abstract syntax tree: frozen classes for what a rubric file says, each with its source span."""
+"""The abstract syntax tree: frozen classes for what a rubric file says, each with its span."""
 
 from __future__ import annotations
 
@@ -139,7 +139,7 @@ class Comparison:
 
 @attrs.frozen
 class Trend:
-    """`decreasing(x)` / `increasing(x)`: every yearly value strictly below / above the one before."""
+    """`decreasing(x)` / `increasing(x)`: each yearly value strictly below / above the last."""
 
     direction: str  # "decreasing" | "increasing"
     series: Reference
@@ -181,7 +181,7 @@ class Fixed:
 
 @attrs.frozen
 class Always:
-    """`points always "wording"`: unconditional points, the starting score that deductions eat into."""
+    """`points always "wording"`: unconditional points, a starting score for deductions."""
 
     points: Decimal
     text: str

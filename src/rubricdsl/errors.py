@@ -1,4 +1,4 @@
-"""The errors and warnings a user can cause, each with a place in the rubric and a readable message."""
+"""The errors and warnings a user can cause, each with a place in the rubric and a message."""
 
 from __future__ import annotations
 
@@ -91,7 +91,7 @@ class RubricSyntaxError(_DiagnosticsError):
 
 
 class RubricCompileError(_DiagnosticsError):
-    """The rubric parses but does not make sense: unknown indicators, type mismatches, bad points."""
+    """The rubric parses but makes no sense: unknown indicators, type mismatches, bad points."""
 
 
 @attrs.frozen
@@ -106,7 +106,7 @@ class IndicatorProblem:
 
 
 class IndicatorError(RubricError):
-    """The indicator values given for an evaluation are missing, unknown, mistyped or out of range."""
+    """Indicator values given for an evaluation are missing, unknown, mistyped or out of range."""
 
     def __init__(self, problems: Sequence[IndicatorProblem]) -> None:
         self.problems: list[IndicatorProblem] = list(problems)

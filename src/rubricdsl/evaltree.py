@@ -1,7 +1,8 @@
-"""The evaluation tree: a checked rubric compiled into nodes that score readings and emit a trace."""
+"""The evaluation tree: a checked rubric compiled into nodes that score readings into a trace."""
 
 from __future__ import annotations
 
+import itertools
 import operator
 from collections.abc import Callable, Mapping
 from decimal import ROUND_HALF_UP, Decimal
@@ -109,7 +110,7 @@ class Monotonic:
     def holds(self, readings: Readings) -> bool:
         series = readings[self.name]
         assert isinstance(series, tuple)
-        pairs = zip(series, series[1:], strict=False)
+        pairs = itertools.pairwise(series)
         if self.decreasing:
             return all(later < earlier for earlier, later in pairs)
         return all(later > earlier for earlier, later in pairs)
@@ -124,7 +125,7 @@ class Negation:
 
 
 @attrs.frozen
-class All:
+class AllTrue:
     operands: tuple[Condition, ...]
 
     def holds(self, readings: Readings) -> bool:
@@ -132,7 +133,7 @@ class All:
 
 
 @attrs.frozen
-class Any_:
+class AnyTrue:
     operands: tuple[Condition, ...]
 
     def holds(self, readings: Readings) -> bool:
@@ -153,7 +154,7 @@ class Outcome:
 
 @attrs.frozen
 class RuleNode:
-    """What every compiled rule shares: its wording, its place, what it reads, how far it reaches."""
+    """What every compiled rule shares: wording, place, what it reads, how far it reaches."""
 
     kind: str
     text: str
@@ -223,8 +224,9 @@ class TierScore:
     tiers: tuple[tuple[Decimal, Condition, str], ...]
 
     def __call__(self, readings: Readings) -> Outcome:
-        matched = [(points, text) for points, condition, text in self.tiers
-                   if condition.holds(readings)]
+        matched = [
+            (points, text) for points, condition, text in self.tiers if condition.holds(readings)
+        ]
         if not matched:
             return Outcome(ZERO, NOT_MET, "no tier matches")
         points, text = max(matched, key=lambda pair: pair[0])
@@ -374,7 +376,13 @@ class GroupNode:
         else:
             maximum = max(self.total - na_points, ZERO)
         return GroupTrace(
-            self.title, self.line, self.total, maximum, na_points, earned, min(earned, maximum),
+            self.title,
+            self.line,
+            self.total,
+            maximum,
+            na_points,
+            earned,
+            min(earned, maximum),
             items,
         )
 
@@ -393,8 +401,15 @@ class CategoryNode:
         earned = sum((m.score for m in members), ZERO)
         maximum = max(self.declared - na_points, ZERO)
         return CategoryTrace(
-            self.title, self.line, self.is_bonus, self.declared, maximum, na_points, earned,
-            min(earned, maximum), members,
+            self.title,
+            self.line,
+            self.is_bonus,
+            self.declared,
+            maximum,
+            na_points,
+            earned,
+            min(earned, maximum),
+            members,
         )
 
 
@@ -416,9 +431,7 @@ class RubricTree:
         base = prorate(base_raw, self.info.base_max, base_limit)
         bonus_earned = sum((c.score for c in categories if c.is_bonus), ZERO)
         bonus = min(bonus_earned, self.info.bonus_max)
-        item_vetoes = tuple(
-            veto for c in categories for item in c.items() for veto in item.vetoes
-        )
+        item_vetoes = tuple(veto for c in categories for item in c.items() for veto in item.vetoes)
         vetoes = item_vetoes + tuple(veto.evaluate(readings) for veto in self.vetoes)
         return Result(
             rubric=self.info,
@@ -438,7 +451,7 @@ def prorate(base_raw: Decimal, base_max: Decimal, base_limit: Decimal) -> Decima
     if base_limit <= 0:
         return ZERO
     exact = base_raw * base_max / base_limit
-    return exact.quantize(CENT, rounding=ROUND_HALF_UP).normalize() + ZERO
+    return exact.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 # ---- compiling the checked model ---------------------------------------------------------------
@@ -454,9 +467,9 @@ class _Compiler:
         if isinstance(condition, ast.Not):
             return Negation(self.condition(condition.operand))
         if isinstance(condition, ast.AllOf):
-            return All(tuple(self.condition(c) for c in condition.operands))
+            return AllTrue(tuple(self.condition(c) for c in condition.operands))
         if isinstance(condition, ast.AnyOf):
-            return Any_(tuple(self.condition(c) for c in condition.operands))
+            return AnyTrue(tuple(self.condition(c) for c in condition.operands))
         if isinstance(condition, ast.Trend):
             return Monotonic(condition.series.name, condition.direction == "decreasing")
         return Compare(
@@ -492,7 +505,7 @@ class _Compiler:
             score = FixedScore(rule.points, self.condition(rule.condition))
             return RuleNode(kind="fixed", points=rule.points, score=score, **common)  # type: ignore[arg-type]
         if isinstance(rule, ast.Always):
-            score = FixedScore(rule.points, All(()))
+            score = FixedScore(rule.points, AllTrue(()))
             return RuleNode(kind="always", points=rule.points, score=score, **common)  # type: ignore[arg-type]
         if isinstance(rule, ast.PerUnit):
             per = PerUnitScore(rule.points, rule.step, rule.indicator.name, rule.maximum)
@@ -508,14 +521,22 @@ class _Compiler:
 
     def veto(self, veto: ast.Veto) -> VetoNode:
         return VetoNode(
-            veto.text, veto.span.line, veto.span.column, self.reads(veto),
+            veto.text,
+            veto.span.line,
+            veto.span.column,
+            self.reads(veto),
             self.condition(veto.condition),
         )
 
     def item(self, item: ast.Item) -> ItemNode:
         return ItemNode(
-            item.id, item.title, item.span.line, item.points, item.cap,
-            tuple(self.rule(r) for r in item.rules), tuple(self.veto(v) for v in item.vetoes),
+            item.id,
+            item.title,
+            item.span.line,
+            item.points,
+            item.cap,
+            tuple(self.rule(r) for r in item.rules),
+            tuple(self.veto(v) for v in item.vetoes),
         )
 
     def member(self, member: ast.Group | ast.Item) -> GroupNode | ItemNode:

@@ -1,4 +1,4 @@
-"""Indicator data checked against a rubric's declarations: exact decimals, not-applicable markers."""
+"""Indicator data checked against a rubric's declarations: exact decimals, 合理缺项 markers."""
 
 from __future__ import annotations
 
@@ -27,12 +27,12 @@ Reading = Value | NotApplicable
 NA_KEY = "not_applicable"
 
 
-class InvalidValue(Exception):
-    """Internal: one indicator value is wrong; the message says how (collected into IndicatorError)."""
+class InvalidValueError(Exception):
+    """Internal: one indicator value is wrong; collected into an IndicatorError."""
 
 
 def to_decimal(value: object) -> Decimal | None:
-    """The exact decimal a number was written as (a float through its repr); None if not a number."""
+    """The exact decimal a number was written as (a float via its repr); None if not a number."""
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -50,17 +50,17 @@ def _shown(value: object) -> str:
 
 
 def _number(spec: IndicatorSpec, raw: object) -> Decimal:
-    """The value as an exact Decimal; InvalidValue says why it is not one."""
+    """The value as an exact Decimal; InvalidValueError says why it is not one."""
     value = to_decimal(raw)
     if value is None:
         if isinstance(raw, bool):
-            raise InvalidValue(f"{raw} is a bool, not a {spec.kind}")
+            raise InvalidValueError(f"{raw} is a bool, not a {spec.kind}")
         if isinstance(raw, str):
             hint = " (write the number alone, without %)" if raw.strip().endswith("%") else ""
-            raise InvalidValue(f"{_shown(raw)} is text, not a {spec.kind}{hint}")
-        raise InvalidValue(f"{_shown(raw)} is not a number")
+            raise InvalidValueError(f"{_shown(raw)} is text, not a {spec.kind}{hint}")
+        raise InvalidValueError(f"{_shown(raw)} is not a number")
     if not value.is_finite() or (isinstance(raw, float) and not math.isfinite(raw)):
-        raise InvalidValue(f"{raw} is not a finite number")
+        raise InvalidValueError(f"{raw} is not a finite number")
     return value
 
 
@@ -78,55 +78,55 @@ def _range_problem(spec: IndicatorSpec, value: Decimal) -> str | None:
 
 
 def read_value(spec: IndicatorSpec, raw: object) -> Reading:
-    """One indicator's value checked against its declaration; InvalidValue says what is wrong."""
+    """One indicator's value checked against its declaration; InvalidValueError says why not."""
     if isinstance(raw, Mapping):
         return _not_applicable(spec, raw)
     if spec.kind == "bool":
         if isinstance(raw, bool):
             return raw
-        raise InvalidValue(f"{_shown(raw)} is not a bool (write true or false)")
+        raise InvalidValueError(f"{_shown(raw)} is not a bool (write true or false)")
     if spec.kind == "enum":
         if isinstance(raw, str) and raw in spec.levels:
             return raw
-        raise InvalidValue(f"{_shown(raw)} is not one of its levels: {', '.join(spec.levels)}")
+        raise InvalidValueError(f"{_shown(raw)} is not one of its levels: {', '.join(spec.levels)}")
     if spec.kind == "series":
         return _series(spec, raw)
     value = _number(spec, raw)
     problem = _range_problem(spec, value)
     if problem is not None:
-        raise InvalidValue(problem)
+        raise InvalidValueError(problem)
     return value
 
 
 def _series(spec: IndicatorSpec, raw: object) -> tuple[Decimal, ...]:
     if not isinstance(raw, (list, tuple)):
-        raise InvalidValue(
+        raise InvalidValueError(
             f"{_shown(raw)} is not a list of {spec.series_length} yearly values (oldest first)"
         )
     if len(raw) != spec.series_length:
-        raise InvalidValue(
+        raise InvalidValueError(
             f"has {len(raw)} yearly values; the rubric needs {spec.series_length} (oldest first)"
         )
     values: list[Decimal] = []
     for position, element in enumerate(raw, start=1):
         try:
             values.append(_number(spec, element))
-        except InvalidValue as error:
-            raise InvalidValue(f"value {position} of the series: {error}") from None
+        except InvalidValueError as error:
+            raise InvalidValueError(f"value {position} of the series: {error}") from None
     return tuple(values)
 
 
 def _not_applicable(spec: IndicatorSpec, raw: Mapping[object, object]) -> NotApplicable:
     if set(raw) != {NA_KEY}:
         keys = ", ".join(sorted(str(k) for k in raw))
-        raise InvalidValue(f'a mapping ({keys}) is only allowed as {{{NA_KEY}: "<reason>"}}')
+        raise InvalidValueError(f'a mapping ({keys}) is only allowed as {{{NA_KEY}: "<reason>"}}')
     if not spec.allows_na:
-        raise InvalidValue(
+        raise InvalidValueError(
             "is reported as not applicable, but the rubric does not allow that for it"
         )
     reason = raw[NA_KEY]
     if not isinstance(reason, str) or not reason.strip():
-        raise InvalidValue('not applicable needs a reason: {not_applicable: "<reason>"}')
+        raise InvalidValueError('not applicable needs a reason: {not_applicable: "<reason>"}')
     return NotApplicable(reason.strip())
 
 
@@ -136,8 +136,12 @@ def read_indicators(
     """Every declared indicator's value, checked; IndicatorError lists all problems at once."""
     if not isinstance(indicators, Mapping):
         raise IndicatorError(
-            [IndicatorProblem("(indicators)", f"expected a mapping of names to values, not "
-                                              f"{type(indicators).__name__}")]
+            [
+                IndicatorProblem(
+                    "(indicators)",
+                    f"expected a mapping of names to values, not {type(indicators).__name__}",
+                )
+            ]
         )
     problems: list[IndicatorProblem] = []
     readings: dict[str, Reading] = {}
@@ -147,7 +151,7 @@ def read_indicators(
             continue
         try:
             readings[name] = read_value(spec, indicators[name])
-        except InvalidValue as error:
+        except InvalidValueError as error:
             problems.append(IndicatorProblem(name, str(error)))
     for key in indicators:
         if key in specs:

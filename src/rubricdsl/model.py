@@ -1,4 +1,4 @@
-"""The checked model: a parsed rubric with its indicators resolved, its types and points verified."""
+"""The checked model: a parsed rubric with indicators resolved, types and points verified."""
 
 from __future__ import annotations
 
@@ -89,10 +89,15 @@ def declared_points(member: ast.Group | ast.Item) -> Decimal:
     return sum((item.points for item in member.items), Decimal(0))
 
 
+def tidy(value: Decimal) -> Decimal:
+    """The same number without trailing zeros or exponent: 73.0 → 73, 1.50 → 1.5, 1E+2 → 100."""
+    normal = value.normalize()
+    return normal.quantize(Decimal(1)) if normal.as_tuple().exponent > 0 else normal
+
+
 def fmt(value: Decimal) -> str:
     """A Decimal as people write it: 4, 1.5, 0.25 (no exponent, no trailing zeros)."""
-    text = format(value.normalize(), "f")
-    return text
+    return format(tidy(value), "f")
 
 
 # ---- the checker ----------------------------------------------------------------------
@@ -118,7 +123,12 @@ class _Checker:
         self, severity: str, code: str, message: str, span: Span | None, hint: str | None
     ) -> Diagnostic:
         return diagnostic(
-            severity, code, message, source_name=self.source_name, text=self.text, span=span,
+            severity,
+            code,
+            message,
+            source_name=self.source_name,
+            text=self.text,
+            span=span,
             hint=hint,
         )
 
@@ -158,7 +168,10 @@ class _Checker:
         field = seen.get("year")
         if field is None:
             self.error(
-                "missing-header", "the rubric has no year", Span.point(1, 1), "add a line: year 2020"
+                "missing-header",
+                "the rubric has no year",
+                Span.point(1, 1),
+                "add a line: year 2020",
             )
             return 0
         value = Decimal(field.value)
@@ -310,7 +323,7 @@ class _Checker:
         if rule.maximum is not None and rule.maximum <= 0:
             self.error(
                 "bad-points",
-                f"max {fmt(rule.maximum)} must be positive (it bounds the points given or deducted)",
+                f"max {fmt(rule.maximum)} must be positive (it bounds the points given or taken)",
                 rule.span,
             )
         if rule.points > 0 and rule.maximum is None:
@@ -436,8 +449,10 @@ class _Checker:
                 self.used.add(other.name)
             elif side.name not in spec.levels:
                 close = difflib.get_close_matches(side.name, list(spec.levels), n=1)
-                hint = f"did you mean '{close[0]}'?" if close else (
-                    "its levels are: " + ", ".join(spec.levels)
+                hint = (
+                    f"did you mean '{close[0]}'?"
+                    if close
+                    else ("its levels are: " + ", ".join(spec.levels))
                 )
                 self.error(
                     "unknown-level",
@@ -454,8 +469,9 @@ class _Checker:
             return "bool"
         if isinstance(operand, ast.SeriesPoint):
             spec = self.reference(operand.series)
-            self._need_series(spec, operand.series, operand.which, minimum=2 if operand.which ==
-                              "previous" else 1)
+            self._need_series(
+                spec, operand.series, operand.which, minimum=2 if operand.which == "previous" else 1
+            )
             return "number" if spec is not None and spec.kind == "series" else None
         spec = self.reference(operand)
         if spec is None:
@@ -485,7 +501,8 @@ class _Checker:
                 )
             elif comparison.operator in ORDERING:
                 self.error(
-                    "type-mismatch", f"bools have no order: use == or !=, not {comparison.operator}",
+                    "type-mismatch",
+                    f"bools have no order: use == or !=, not {comparison.operator}",
                     where,
                 )
             return
@@ -517,7 +534,9 @@ class _Checker:
     def _literal_in_range(self, comparison: ast.Comparison) -> None:
         pairs = ((comparison.left, comparison.right), (comparison.right, comparison.left))
         for reference, literal in pairs:
-            if not (isinstance(reference, ast.Reference) and isinstance(literal, ast.NumberLiteral)):
+            if not isinstance(reference, ast.Reference):
+                continue
+            if not isinstance(literal, ast.NumberLiteral):
                 continue
             spec = self.indicators[reference.name]
             low, high = BOUNDED_KINDS.get(spec.kind, (None, None))
@@ -529,8 +548,8 @@ class _Checker:
             if outside:
                 self.warn(
                     "out-of-range",
-                    f"'{spec.name}' is a {spec.kind}; {fmt(literal.value)} is outside the values it "
-                    "can take",
+                    f"'{spec.name}' is a {spec.kind}; {fmt(literal.value)} is outside the values "
+                    "it can take",
                     literal.span,
                 )
 
@@ -548,7 +567,9 @@ class _Checker:
                 else:
                     self._item_reach(member)
             self._container(
-                f"category '{category.title}'", category.points, category.members,
+                f"category '{category.title}'",
+                category.points,
+                category.members,
                 category.points_span,
             )
         for is_bonus, maximum, name in ((False, base_max, "base"), (True, bonus_max, "bonus")):
@@ -617,7 +638,8 @@ class _Checker:
         for spec in self.indicators.values():
             if spec.name not in self.used:
                 self.warn(
-                    "unused-indicator", f"indicator '{spec.name}' is declared but never used",
+                    "unused-indicator",
+                    f"indicator '{spec.name}' is declared but never used",
                     spec.span,
                 )
 

@@ -31,7 +31,7 @@ def excerpt(text: str, span: Span) -> str:
     lines = text.splitlines()
     if not 1 <= span.line <= len(lines):
         return ""
-    line = lines[span.line - 1].expandtabs(4) if "\t" in lines[span.line - 1] else lines[span.line - 1]
+    line = lines[span.line - 1].replace("\t", " ")  # one column per character, as lark counts
     start = min(max(span.column - 1, 0), len(line))
     end = span.end_column - 1 if span.end_line == span.line else len(line)
     end = min(max(end, start + 1), max(len(line), start + 1))

@@ -10,7 +10,7 @@ import attrs
 
 from rubricdsl.errors import Diagnostic
 from rubricdsl.inputs import NotApplicable, Reading
-from rubricdsl.model import fmt
+from rubricdsl.model import fmt, tidy
 
 MET = "met"
 NOT_MET = "not_met"
@@ -49,14 +49,22 @@ class RuleTrace:
     text: str
     line: int
     column: int
-    points: Decimal  # as written: the fixed points, the points per unit, the highest tier
-    reach: Decimal  # the most it can add to its item (0 for a deduction)
-    gave: Decimal  # what it added (negative for a deduction), after the item's cap and floor
+    # as written: the fixed points, the points per unit, the highest tier
+    points: Decimal = attrs.field(converter=tidy)
+    # the most it can add to its item (0 for a deduction)
+    reach: Decimal = attrs.field(converter=tidy)
+    # what it added (negative for a deduction), after the item's cap and floor
+    gave: Decimal = attrs.field(converter=tidy)
     status: str  # met | not_met | not_applicable | capped
     values: tuple[tuple[str, Reading], ...]
     detail: str
-    lost: Decimal  # what the item would gain if this rule gave its best
+    # what the item would gain if this rule gave its best
+    lost: Decimal = attrs.field(converter=tidy)
     na_reason: str | None = None
+
+    def values_text(self) -> str:
+        """The values it read, as `name=value, …`."""
+        return ", ".join(f"{name}={reading_to_text(value)}" for name, value in self.values)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -109,12 +117,13 @@ class ItemTrace:
     id: str
     title: str
     line: int
-    declared: Decimal
+    declared: Decimal = attrs.field(converter=tidy)
     cap: Decimal | None
-    max: Decimal  # declared points less those of not-applicable rules
-    na_points: Decimal
-    score: Decimal
-    unreachable: Decimal  # points of max that no applicable rule can give
+    max: Decimal = attrs.field(converter=tidy)  # declared points less those of not-applicable rules
+    na_points: Decimal = attrs.field(converter=tidy)
+    score: Decimal = attrs.field(converter=tidy)
+    # points of max that no applicable rule can give
+    unreachable: Decimal = attrs.field(converter=tidy)
     rules: tuple[RuleTrace, ...]
     vetoes: tuple[VetoTrace, ...] = ()
 
@@ -145,10 +154,10 @@ class GroupTrace:
     title: str
     line: int
     declared: Decimal | None
-    max: Decimal
-    na_points: Decimal
-    earned: Decimal
-    score: Decimal
+    max: Decimal = attrs.field(converter=tidy)
+    na_points: Decimal = attrs.field(converter=tidy)
+    earned: Decimal = attrs.field(converter=tidy)
+    score: Decimal = attrs.field(converter=tidy)
     items: tuple[ItemTrace, ...]
 
     @property
@@ -170,16 +179,16 @@ class GroupTrace:
 
 @attrs.frozen
 class CategoryTrace:
-    """A category (类别): its members, the sum they earned and the score its declared total allows."""
+    """A category (类别): its members, what they earned, the score its declared total allows."""
 
     title: str
     line: int
     is_bonus: bool
-    declared: Decimal
-    max: Decimal
-    na_points: Decimal
-    earned: Decimal
-    score: Decimal
+    declared: Decimal = attrs.field(converter=tidy)
+    max: Decimal = attrs.field(converter=tidy)
+    na_points: Decimal = attrs.field(converter=tidy)
+    earned: Decimal = attrs.field(converter=tidy)
+    score: Decimal = attrs.field(converter=tidy)
     members: tuple[GroupTrace | ItemTrace, ...]
 
     @property
@@ -214,8 +223,8 @@ class CategoryTrace:
 class RubricInfo:
     title: str
     year: int
-    base_max: Decimal
-    bonus_max: Decimal
+    base_max: Decimal = attrs.field(converter=tidy)
+    bonus_max: Decimal = attrs.field(converter=tidy)
     source: str
 
     def to_dict(self) -> dict[str, Any]:
@@ -238,11 +247,11 @@ class Result:
     """
 
     rubric: RubricInfo
-    total: Decimal
-    base: Decimal
-    base_raw: Decimal
-    bonus: Decimal
-    na_points: Decimal
+    total: Decimal = attrs.field(converter=tidy)
+    base: Decimal = attrs.field(converter=tidy)
+    base_raw: Decimal = attrs.field(converter=tidy)
+    bonus: Decimal = attrs.field(converter=tidy)
+    na_points: Decimal = attrs.field(converter=tidy)
     categories: tuple[CategoryTrace, ...]
     all_vetoes: tuple[VetoTrace, ...]
     warnings: tuple[Diagnostic, ...]

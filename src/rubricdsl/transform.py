@@ -107,7 +107,11 @@ class ToAst(Transformer[Token, Any]):
         rest = children[1:] if is_bonus else children
         title, points, *members = rest
         return ast.Category(
-            unquote(title), number(points), is_bonus, tuple(members), span_of(meta),
+            unquote(title),
+            number(points),
+            is_bonus,
+            tuple(members),
+            span_of(meta),
             token_span(points),
         )
 
@@ -129,7 +133,13 @@ class ToAst(Transformer[Token, Any]):
         rules = tuple(m for m in members if not isinstance(m, (tuple, ast.Veto)))
         vetoes = tuple(m for m in members if isinstance(m, ast.Veto))
         return ast.Item(
-            str(item_id), unquote(title), number(points), cap, rules, vetoes, span_of(meta),
+            str(item_id),
+            unquote(title),
+            number(points),
+            cap,
+            rules,
+            vetoes,
+            span_of(meta),
             token_span(points),
         )
 

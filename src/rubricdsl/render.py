@@ -1,0 +1,178 @@
+"""Renderers of a Result: an aligned text report (CJK-aware) and JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+
+import attrs
+
+from rubricdsl.model import fmt
+from rubricdsl.source import display_width
+from rubricdsl.trace import (
+    CAPPED,
+    MET,
+    NOT_APPLICABLE,
+    NOT_MET,
+    GroupTrace,
+    ItemTrace,
+    Result,
+    RuleTrace,
+)
+
+STATUS_WORDS = {MET: "met", NOT_MET: "not met", NOT_APPLICABLE: "n/a", CAPPED: "capped"}
+WORDING_WIDTH = 44
+
+
+def render_json(result: Result, meta: Mapping[str, object] | None = None) -> str:
+    """The result as indented JSON; exact decimals are strings."""
+    document = result.to_dict()
+    if meta:
+        document = {"meta": dict(meta), **document}
+    return json.dumps(document, ensure_ascii=False, indent=2, default=str)
+
+
+def pad(text: str, width: int, *, right: bool = False) -> str:
+    """Pad to a display width (CJK characters count two columns)."""
+    gap = " " * max(width - display_width(text), 0)
+    return gap + text if right else text + gap
+
+
+def shorten(text: str, width: int) -> str:
+    if display_width(text) <= width:
+        return text
+    out = ""
+    for character in text:
+        if display_width(out + character) > width - 1:
+            break
+        out += character
+    return out + "…"
+
+
+def table(rows: Sequence[Sequence[str]], numeric: frozenset[int] = frozenset()) -> list[str]:
+    """Rows aligned in columns by display width; columns in `numeric` align right."""
+    widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [pad(cell, widths[i], right=i in numeric) for i, cell in enumerate(row)]
+        lines.append("  ".join(cells).rstrip())
+    return lines
+
+
+@attrs.frozen
+class Loss:
+    """Points an item did not get, and the rule (or the lack of one) that decides them."""
+
+    points: Decimal
+    item: ItemTrace
+    rule: RuleTrace | None
+
+
+def losses(result: Result) -> list[Loss]:
+    """Every rule whose full points would raise its item's score, and every unreachable
+    declared point, largest first (then in table order)."""
+    found: list[Loss] = []
+    for item in result.items:
+        for rule in item.rules:
+            if rule.lost > 0:
+                found.append(Loss(rule.lost, item, rule))
+        if item.unreachable > 0:
+            found.append(Loss(item.unreachable, item, None))
+    return sorted(found, key=lambda loss: -loss.points)
+
+
+def _item_block(item: ItemTrace, path: str) -> list[str]:
+    heading = f"item {item.id}  {item.title}   ({path})"
+    score = f"{fmt(item.score)} / {fmt(item.max)}"
+    if item.na_points:
+        score += f"   (合理缺项 {fmt(item.na_points)})"
+    lines = [pad(heading, 64) + "  " + score]
+    rows = [["", "gave", "of", "rule", "values"]]
+    for rule in item.rules:
+        rows.append(
+            [
+                STATUS_WORDS[rule.status],
+                fmt(rule.gave),
+                fmt(rule.reach) if rule.points > 0 else fmt(rule.points),
+                shorten(rule.text, WORDING_WIDTH),
+                rule.values_text(),
+            ]
+        )
+    lines += ["    " + line for line in table(rows, numeric=frozenset({1, 2}))]
+    if item.unreachable:
+        unreachable, maximum = fmt(item.unreachable), fmt(item.max)
+        lines.append(f"    (no rule can award {unreachable} of its {maximum} points)")
+    for veto in item.vetoes:
+        if veto.triggered:
+            lines.append(f"    VETO struck: {veto.text}")
+    return lines
+
+
+def _totals(result: Result) -> list[str]:
+    rows = [["", "score", "max"]]
+    for category in result.categories:
+        name = category.title + (" (bonus)" if category.is_bonus else "")
+        note = f"  capped from {fmt(category.earned)}" if category.cut else ""
+        rows.append([name, fmt(category.score), fmt(category.max) + note])
+    info = result.rubric
+    na = f"  (合理缺项 {fmt(result.na_points)})" if result.na_points else ""
+    rows.append(["base, raw", fmt(result.base_raw), fmt(info.base_max - result.na_points) + na])
+    if result.na_points:
+        rows.append(["base, prorated", fmt(result.base), fmt(info.base_max)])
+    else:
+        rows.append(["base", fmt(result.base), fmt(info.base_max)])
+    rows.append(["bonus", fmt(result.bonus), fmt(info.bonus_max)])
+    rows.append(["total", fmt(result.total), fmt(info.base_max + info.bonus_max)])
+    return ["  " + line for line in table(rows, numeric=frozenset({1}))]
+
+
+def _losses_block(result: Result) -> list[str]:
+    found = losses(result)
+    if not found:
+        return ["  none"]
+    lines = []
+    for loss in found:
+        head = f"  {pad(fmt(loss.points), 5, right=True)}  item {loss.item.id} {loss.item.title}"
+        if loss.rule is None:
+            lines.append(
+                head + f": no rule can award these points (declared {fmt(loss.item.declared)})"
+            )
+            continue
+        lines.append(f"{head}, line {loss.rule.line}: {loss.rule.text}")
+        lines.append(f"         {loss.rule.values_text()}  ({loss.rule.detail})")
+    return lines
+
+
+def render_text(result: Result, meta: Mapping[str, object] | None = None) -> str:
+    """A report: a table per item, then the totals, then the points lost, largest first."""
+    info = result.rubric
+    lines = [f"{info.title}  ({info.year})"]
+    if meta:
+        lines.append("  ".join(f"{key}: {value}" for key, value in meta.items()))
+    lines.append("")
+    for category in result.categories:
+        for member in category.members:
+            items = member.items if isinstance(member, GroupTrace) else (member,)
+            path = category.title
+            if isinstance(member, GroupTrace):
+                path += f" › {member.title}"
+            for item in items:
+                lines += _item_block(item, path)
+                lines.append("")
+    lines.append("Totals")
+    lines += _totals(result)
+    lines.append("")
+    if result.vetoes:
+        lines.append("FAILED by veto (一票否决), whatever the score:")
+        lines += [f"  line {veto.line}: {veto.text}" for veto in result.vetoes]
+        lines.append("")
+    lines.append("Points lost, largest first (what the item would gain if the rule were met)")
+    lines += _losses_block(result)
+    if result.warnings:
+        lines.append("")
+        lines.append(
+            f"The rubric has {len(result.warnings)} warnings: "
+            "run `rubricdsl check` on it to see them."
+        )
+    return "\n".join(lines) + "\n"
