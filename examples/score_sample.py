@@ -28,8 +28,7 @@ def main() -> None:
         (rule.lost, item, rule) for item in result.items for rule in item.rules if rule.lost > 0
     ]
     for points, item, rule in sorted(lost, key=lambda entry: -entry[0]):
-        values = ", ".join(f"{name}={value}" for name, value in rule.values)
-        print(f"  {points:>4}  item {item.id:>2} {item.title}: {rule.text}  [{values}]")
+        print(f"  {points:>4}  item {item.id:>2} {item.title}: {rule.text}  [{rule.values_text()}]")
     for item in result.items:
         if item.unreachable > 0:
             print(
