@@ -20,6 +20,17 @@ class DataFileError(RubricError):
     """The data file cannot be read, or is not a mapping with `indicators:` (optional `meta:`)."""
 
 
+class _DuplicateKeyError(Exception):
+    def __init__(self, key: object, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(f"'{key}' is given twice")
+        self.line = line
+        self.column = column
+
+    def located(self, source_name: str) -> str:
+        where = f"{source_name}:{self.line}:{self.column}" if self.line else source_name
+        return f"{where}: {self}"
+
+
 @attrs.frozen
 class DataFile:
     indicators: Mapping[str, object]
@@ -46,9 +57,7 @@ def _construct_mapping(loader: _ExactLoader, node: yaml.MappingNode) -> dict[Any
         key = loader.construct_object(key_node, deep=True)
         if key in mapping:
             mark = key_node.start_mark
-            raise DataFileError(
-                f"{mark.name}:{mark.line + 1}:{mark.column + 1}: '{key}' is given twice"
-            )
+            raise _DuplicateKeyError(key, mark.line + 1, mark.column + 1)
         mapping[key] = loader.construct_object(value_node, deep=True)
     return mapping
 
@@ -61,7 +70,7 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     mapping: dict[str, Any] = {}
     for key, value in pairs:
         if key in mapping:
-            raise DataFileError(f"'{key}' is given twice")
+            raise _DuplicateKeyError(key)
         mapping[key] = value
     return mapping
 
@@ -73,8 +82,8 @@ def parse_data(text: str, source_name: str) -> DataFile:
             document = json.loads(text, parse_float=Decimal, object_pairs_hook=_no_duplicates)
         else:
             document = yaml.load(text, Loader=_ExactLoader)  # a safe loader: no arbitrary objects
-    except DataFileError as error:
-        raise DataFileError(f"{source_name}: {error}") from None
+    except _DuplicateKeyError as error:
+        raise DataFileError(error.located(source_name)) from None
     except json.JSONDecodeError as error:
         raise DataFileError(
             f"{source_name}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}"
