@@ -35,7 +35,7 @@ def test_score_text_report(capsys):
 
 
 def test_score_json(capsys):
-    code, out, err = run(capsys, "score", RUBRIC, SAMPLE, "--format", "json")
+    code, out, _ = run(capsys, "score", RUBRIC, SAMPLE, "--format", "json")
     assert code == 0
     document = json.loads(out)
     assert document["meta"]["year"] == 2021
@@ -45,7 +45,7 @@ def test_score_json(capsys):
 
 
 def test_check_prints_warnings_and_succeeds(capsys):
-    code, out, err = run(capsys, "check", RUBRIC)
+    code, out, _ = run(capsys, "check", RUBRIC)
     assert code == 0
     assert "item 19 declares 4 points but its rules reach only 2" in out
     assert "5 warnings" in out
@@ -82,8 +82,11 @@ def test_bad_indicator_data_exit_1_with_every_problem(capsys, tmp_path):
 
 def test_bad_rubric_exit_1_with_position(capsys, tmp_path):
     rubric = tmp_path / "bad.rubric"
-    rubric.write_text('rubric "x"\nyear 2020\nbase 10\nindicators { a: bool }\n'
-                      'category "c" 10 { item 1 "i" 10 { 10 when b "t" } }\n', encoding="utf-8")
+    rubric.write_text(
+        'rubric "x"\nyear 2020\nbase 10\nindicators { a: bool }\n'
+        'category "c" 10 { item 1 "i" 10 { 10 when b "t" } }\n',
+        encoding="utf-8",
+    )
     code, out, err = run(capsys, "check", str(rubric))
     assert code == 1
     assert out == ""
@@ -91,7 +94,9 @@ def test_bad_rubric_exit_1_with_position(capsys, tmp_path):
     assert "^" in err
 
 
-@pytest.mark.parametrize("argv", [[], ["score"], ["frobnicate"], ["score", RUBRIC, SAMPLE, "--format", "xml"]])
+@pytest.mark.parametrize(
+    "argv", [[], ["score"], ["frobnicate"], ["score", RUBRIC, SAMPLE, "--format", "xml"]]
+)
 def test_usage_errors_exit_2(capsys, argv):
     code, out, err = run(capsys, *argv)
     assert code == 2

@@ -9,7 +9,12 @@ from rubricdsl import DataFileError, parse_data, read_data
 
 def test_yaml_numbers_are_the_decimals_written():
     data = parse_data("indicators:\n  a: 95.5\n  b: 0.3\n  c: 7\n  d: 92.0\n", "d.yaml")
-    assert data.indicators == {"a": Decimal("95.5"), "b": Decimal("0.3"), "c": 7, "d": Decimal("92.0")}
+    assert data.indicators == {
+        "a": Decimal("95.5"),
+        "b": Decimal("0.3"),
+        "c": 7,
+        "d": Decimal("92.0"),
+    }
     assert isinstance(data.indicators["a"], Decimal)
 
 

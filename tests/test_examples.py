@@ -22,7 +22,10 @@ def test_example_runs(script, tmp_path):
 def test_score_sample_prints_total_and_lost_points(tmp_path):
     completed = subprocess.run(
         [sys.executable, str(ROOT / "examples" / "score_sample.py")],
-        cwd=tmp_path, capture_output=True, text=True, check=True,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     lines = completed.stdout.splitlines()
     # By hand: 73 raw of 98 → 74.49 prorated, + bonus 3 = 77.49.

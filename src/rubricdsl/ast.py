@@ -251,6 +251,7 @@ class Item:
     vetoes: tuple[Veto, ...]
     span: Span
     points_span: Span
+    id_span: Span
 
 
 @attrs.frozen

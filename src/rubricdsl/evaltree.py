@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import operator
 from collections.abc import Callable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Protocol
 
 import attrs
@@ -13,7 +13,7 @@ import attrs
 from rubricdsl import ast
 from rubricdsl.errors import Diagnostic
 from rubricdsl.inputs import NotApplicable, Reading
-from rubricdsl.model import CheckedRubric, fmt, rule_reach
+from rubricdsl.model import EXACT, CheckedRubric, fmt, rule_reach
 from rubricdsl.trace import (
     CAPPED,
     MET,
@@ -423,6 +423,10 @@ class RubricTree:
     warnings: tuple[Diagnostic, ...]
 
     def evaluate(self, readings: Readings) -> Result:
+        with localcontext(EXACT):
+            return self._evaluate(readings)
+
+    def _evaluate(self, readings: Readings) -> Result:
         categories = tuple(category.evaluate(readings) for category in self.categories)
         base_categories = [c for c in categories if not c.is_bonus]
         na_points = sum((c.na_points for c in base_categories), ZERO)

@@ -147,7 +147,7 @@ def read_indicators(
     readings: dict[str, Reading] = {}
     for name, spec in specs.items():
         if name not in indicators:
-            problems.append(IndicatorProblem(name, f"missing (a {spec.describe()})"))
+            problems.append(IndicatorProblem(name, f"missing ({spec.describe()})"))
             continue
         try:
             readings[name] = read_value(spec, indicators[name])

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
-from decimal import Decimal
+from collections.abc import Iterator, Mapping
+from decimal import ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, InvalidOperation
+from types import MappingProxyType
 
 import attrs
 
@@ -31,13 +32,14 @@ class IndicatorSpec:
     levels: tuple[str, ...] = ()
 
     def describe(self) -> str:
+        """Its type in words, with an article: "a percent", "an amount in 万元"."""
         if self.kind == "amount":
-            return f"amount in {self.unit}"
+            return f"an amount in {self.unit}"
         if self.kind == "series":
-            return f"series of {self.series_length} yearly values"
+            return f"a series of {self.series_length} yearly values"
         if self.kind == "enum":
-            return "enum of " + ", ".join(self.levels)
-        return self.kind
+            return "an enum of " + ", ".join(self.levels)
+        return f"a {self.kind}"
 
 
 @attrs.frozen
@@ -49,7 +51,7 @@ class CheckedRubric:
     year: int
     base_max: Decimal
     bonus_max: Decimal
-    indicators: dict[str, IndicatorSpec]
+    indicators: Mapping[str, IndicatorSpec]
     file: ast.RubricFile
     warnings: tuple[Diagnostic, ...]
 
@@ -89,10 +91,17 @@ def declared_points(member: ast.Group | ast.Item) -> Decimal:
     return sum((item.points for item in member.items), Decimal(0))
 
 
+# Wide enough that no rubric arithmetic is ever rounded, whatever the caller's own context says.
+EXACT = Context(prec=60, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero])
+
+
 def tidy(value: Decimal) -> Decimal:
     """The same number without trailing zeros or exponent: 73.0 → 73, 1.50 → 1.5, 1E+2 → 100."""
-    normal = value.normalize()
-    return normal.quantize(Decimal(1)) if normal.as_tuple().exponent > 0 else normal
+    normal = value.normalize(EXACT)
+    exponent = normal.as_tuple().exponent
+    if isinstance(exponent, int) and exponent > 0:
+        return normal.quantize(Decimal(1), context=EXACT)
+    return normal
 
 
 def fmt(value: Decimal) -> str:
@@ -268,7 +277,7 @@ class _Checker:
                     self.error(
                         "duplicate-item",
                         f"item id '{item.id}' is used twice",
-                        item.span,
+                        item.id_span,
                         f"first used on line {first.span.line}",
                     )
                 else:
@@ -672,7 +681,7 @@ def check(file: ast.RubricFile, text: str, source_name: str) -> CheckedRubric:
         year=year,
         base_max=base_max,
         bonus_max=bonus_max,
-        indicators=dict(checker.indicators),
+        indicators=MappingProxyType(dict(checker.indicators)),
         file=file,
         warnings=tuple(sorted(checker.warnings, key=_position)),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 
 from lark import Lark, Token, Tree
@@ -44,13 +45,20 @@ def parse_tree(text: str, source_name: str) -> Tree[Token]:
         raise _syntax_error(error, text, source_name) from None
 
 
+def _keyword(terminal: str) -> str | None:
+    """The literal text of a keyword or punctuation terminal; None for patterns and $END."""
+    try:
+        pattern = grammar_parser().get_terminal(terminal).pattern
+    except KeyError:
+        return None
+    return str(pattern.value) if pattern.type == "str" else None
+
+
 def _describe(terminal: str) -> str:
     if terminal in _TERMINAL_NAMES:
         return _TERMINAL_NAMES[terminal]
-    pattern = grammar_parser().get_terminal(terminal).pattern
-    if pattern.type == "str":
-        return f'"{pattern.value}"'
-    return terminal.lower()
+    keyword = _keyword(terminal)
+    return f'"{keyword}"' if keyword is not None else terminal.lower()
 
 
 def _expected(terminals: set[str] | frozenset[str]) -> str:
@@ -99,11 +107,16 @@ def _syntax_error(error: UnexpectedInput, text: str, source_name: str) -> Rubric
 
 
 def _hint_for(token: Token, error: UnexpectedToken) -> str | None:
-    if token.type == "STRING" and "NUMBER" in (error.accepts or error.expected):
+    expected = error.accepts or error.expected
+    if token.type == "STRING" and "NUMBER" in expected:
         return "a rule starts with its points, then the condition, then the wording"
-    if token.type == "NAME" and str(token.value)[:1].isupper():
-        return "indicator names are lowercase snake_case"
-    return None
+    if "STRING" in expected and token.type != "STRING":
+        return 'a rule ends with the table\'s wording in double quotes: 2 when x "…"'
+    if str(token.value)[:1].isupper():
+        return "indicator names and keywords are lowercase"
+    keywords = [k for name in expected if (k := _keyword(name)) is not None and k.isalpha()]
+    close = difflib.get_close_matches(str(token.value), keywords, n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else None
 
 
 def _hint_for_character(bad: str) -> str | None:
@@ -114,7 +127,9 @@ def _hint_for_character(bad: str) -> str | None:
     if bad in "（）：，":
         return "use ascii punctuation outside strings"
     if bad.isupper():
-        return "indicator names are lowercase snake_case"
+        return "indicator names and keywords are lowercase"
+    if bad == '"':
+        return "a string must close on the same line with a straight double quote"
     if bad == "%":
         return "write percentages as plain numbers: >= 90, not >= 90%"
     return None

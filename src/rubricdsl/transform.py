@@ -141,6 +141,7 @@ class ToAst(Transformer[Token, Any]):
             vetoes,
             span_of(meta),
             token_span(points),
+            token_span(item_id),
         )
 
     def cap(self, meta: Meta, children: list[Token]) -> tuple[str, Decimal]:
