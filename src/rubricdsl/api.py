@@ -52,7 +52,7 @@ class Rubric:
 def loads(text: str, source_name: str = "<string>") -> Rubric:
     """Compile rubric text; raises RubricSyntaxError or RubricCompileError, with line and column."""
     if not isinstance(text, str):
-        raise TypeError(f"rubric text must be str, not {type(text).__name__}")
+        raise RubricError(f"rubric text must be str, not {type(text).__name__}: decode it first")
     checked = check(to_ast(parse_tree(text, source_name)), text, source_name)
     return Rubric(checked, compile_tree(checked))
 
