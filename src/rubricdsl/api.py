@@ -7,11 +7,12 @@ from collections.abc import Mapping
 
 import attrs
 
-from rubricdsl.errors import Diagnostic, RubricError
+from rubricdsl.errors import Diagnostic, RubricError, RubricSyntaxError, diagnostic
 from rubricdsl.evaltree import RubricTree, compile_tree
 from rubricdsl.inputs import read_indicators
 from rubricdsl.model import CheckedRubric, IndicatorSpec, check
 from rubricdsl.parser import parse_tree
+from rubricdsl.source import Span
 from rubricdsl.trace import Result
 from rubricdsl.transform import to_ast
 
@@ -49,12 +50,30 @@ class Rubric:
         return self.tree.evaluate(readings)
 
 
+def too_deep(text: str, source_name: str) -> Diagnostic:
+    """The error for conditions nested past what the parser can follow (hundreds of levels)."""
+    lines = text.splitlines() or [""]
+    deepest = max(range(len(lines)), key=lambda i: lines[i].count("not") + lines[i].count("("))
+    return diagnostic(
+        "error",
+        "nested-too-deeply",
+        "conditions are nested too deeply to read",
+        source_name=source_name,
+        text=text,
+        span=Span.point(deepest + 1, 1),
+        hint="split the condition; no table needs more than a few levels",
+    )
+
+
 def loads(text: str, source_name: str = "<string>") -> Rubric:
     """Compile rubric text; raises RubricSyntaxError or RubricCompileError, with line and column."""
     if not isinstance(text, str):
         raise RubricError(f"rubric text must be str, not {type(text).__name__}: decode it first")
-    checked = check(to_ast(parse_tree(text, source_name)), text, source_name)
-    return Rubric(checked, compile_tree(checked))
+    try:
+        checked = check(to_ast(parse_tree(text, source_name)), text, source_name)
+        return Rubric(checked, compile_tree(checked))
+    except RecursionError:
+        raise RubricSyntaxError([too_deep(text, source_name)]) from None
 
 
 def load(path: str | os.PathLike[str]) -> Rubric:

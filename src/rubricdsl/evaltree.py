@@ -291,22 +291,28 @@ class ItemNode:
     rules: tuple[RuleNode, ...]
     vetoes: tuple[VetoNode, ...]
 
+    @property
+    def reach(self) -> Decimal:
+        return sum((rule.reach for rule in self.rules), ZERO)
+
     def limit(self, maximum: Decimal) -> Decimal:
         return maximum if self.cap is None else min(maximum, self.cap)
 
     def evaluate(self, readings: Readings) -> ItemTrace:
         outcomes = [rule.outcome(readings) for rule in self.rules]
         dropped = [o.status == NOT_APPLICABLE for o in outcomes]
-        na_reach = sum((r.reach for r, d in zip(self.rules, dropped, strict=True) if d), ZERO)
-        na_points = min(na_reach, self.declared)
+        applicable_reach = sum(
+            (r.reach for r, d in zip(self.rules, dropped, strict=True) if not d), ZERO
+        )
+        # 合理缺项: the dropped rules' points leave the maximum, as far as the rules still
+        # applicable can no longer reach them (a dropped bonus under a cap may cost nothing).
+        full_limit = self.limit(self.declared)
+        na_points = min(full_limit, self.reach) - min(full_limit, applicable_reach)
         maximum = self.declared - na_points
         limit = self.limit(maximum)
         raws = [o.raw for o in outcomes]
         gave = allocate(raws, limit)
         score = sum(gave, ZERO)
-        applicable_reach = sum(
-            (r.reach for r, d in zip(self.rules, dropped, strict=True) if not d), ZERO
-        )
         traces = tuple(
             self._rule_trace(index, outcome, gave[index], raws, limit, score, readings)
             for index, outcome in enumerate(outcomes)

@@ -26,6 +26,9 @@ Reading = Value | NotApplicable
 
 NA_KEY = "not_applicable"
 
+# No real indicator (a count, a rate, an amount in 万元) comes near this: such a value is a typo.
+LARGEST = Decimal(10) ** 15
+
 
 class InvalidValueError(Exception):
     """Internal: one indicator value is wrong; collected into an IndicatorError."""
@@ -61,6 +64,8 @@ def _number(spec: IndicatorSpec, raw: object) -> Decimal:
         raise InvalidValueError(f"{_shown(raw)} is not a number")
     if not value.is_finite() or (isinstance(raw, float) and not math.isfinite(raw)):
         raise InvalidValueError(f"{raw} is not a finite number")
+    if abs(value) >= LARGEST:
+        raise InvalidValueError(f"{raw} is too large to be an indicator value (a typo?)")
     return value
 
 
@@ -108,9 +113,10 @@ def _series(spec: IndicatorSpec, raw: object) -> tuple[Decimal, ...]:
             f"has {len(raw)} yearly values; the rubric needs {spec.series_length} (oldest first)"
         )
     values: list[Decimal] = []
+    element_spec = attrs.evolve(spec, kind="number")
     for position, element in enumerate(raw, start=1):
         try:
-            values.append(_number(spec, element))
+            values.append(_number(element_spec, element))
         except InvalidValueError as error:
             raise InvalidValueError(f"value {position} of the series: {error}") from None
     return tuple(values)

@@ -96,12 +96,21 @@ EXACT = Context(prec=60, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, Divi
 
 
 def tidy(value: Decimal) -> Decimal:
-    """The same number without trailing zeros or exponent: 73.0 → 73, 1.50 → 1.5, 1E+2 → 100."""
-    normal = value.normalize(EXACT)
-    exponent = normal.as_tuple().exponent
-    if isinstance(exponent, int) and exponent > 0:
-        return normal.quantize(Decimal(1), context=EXACT)
-    return normal
+    """The same number without trailing zeros or exponent: 73.0 → 73, 1.50 → 1.5, 1E+2 → 100,
+    -0 → 0. Exact for any size, whatever the caller's decimal context."""
+    if not value.is_finite():
+        return value
+    if value.is_zero():
+        return Decimal(0)
+    sign, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    while exponent < 0 and len(digits) > 1 and digits[-1] == 0:
+        digits, exponent = digits[:-1], exponent + 1
+    if exponent < 0 and digits == (0,):  # pragma: no cover - zero was handled above
+        exponent = 0
+    if exponent > 0:
+        digits, exponent = digits + (0,) * exponent, 0
+    return Decimal((sign, digits, exponent))
 
 
 def fmt(value: Decimal) -> str:
@@ -456,6 +465,13 @@ class _Checker:
                         comparison.span,
                     )
                 self.used.add(other.name)
+            elif other is not None and side.name in spec.levels:
+                self.error(
+                    "ambiguous-level",
+                    f"'{side.name}' is both a level of '{spec.name}' and an indicator",
+                    side.span,
+                    "rename the indicator or the level so that the comparison reads one way",
+                )
             elif side.name not in spec.levels:
                 close = difflib.get_close_matches(side.name, list(spec.levels), n=1)
                 hint = (
@@ -498,6 +514,12 @@ class _Checker:
 
     def _typed_comparison(self, comparison: ast.Comparison, left: str, right: str) -> None:
         where = comparison.span
+        literals = (ast.NumberLiteral, ast.BoolLiteral)
+        if isinstance(comparison.left, literals) and isinstance(comparison.right, literals):
+            self.error(
+                "constant-comparison", "this compares two constants: it never changes", where
+            )
+            return
         if left == "bool" or right == "bool":
             if left != right:
                 other = right if left == "bool" else left
@@ -515,19 +537,21 @@ class _Checker:
                     where,
                 )
             return
-        if left == "literal" and right == "literal":
-            self.error("constant-comparison", "this compares two numbers: it never changes", where)
-            return
         if "literal" in (left, right) or "number" in (left, right) or left == right:
             self._units_agree(comparison)
             self._literal_in_range(comparison)
             return
         self.error(
             "type-mismatch",
-            f"a {left} compared with a {right}",
+            f"{self._described(comparison.left)} compared with {self._described(comparison.right)}",
             where,
             "compare indicators of the same type, or declare one as number",
         )
+
+    def _described(self, operand: ast.Operand) -> str:
+        if isinstance(operand, ast.Reference) and operand.name in self.indicators:
+            return self.indicators[operand.name].describe()
+        return "a number"
 
     def _units_agree(self, comparison: ast.Comparison) -> None:
         left, right = comparison.left, comparison.right

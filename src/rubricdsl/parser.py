@@ -108,7 +108,8 @@ def _syntax_error(error: UnexpectedInput, text: str, source_name: str) -> Rubric
 
 def _hint_for(token: Token, error: UnexpectedToken) -> str | None:
     expected = error.accepts or error.expected
-    if token.type == "STRING" and "NUMBER" in expected:
+    at_rule_start = any(_keyword(name) == "highest" for name in expected)
+    if token.type == "STRING" and at_rule_start:
         return "a rule starts with its points, then the condition, then the wording"
     if "STRING" in expected and token.type != "STRING":
         return 'a rule ends with the table\'s wording in double quotes: 2 when x "…"'
