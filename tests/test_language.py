@@ -910,9 +910,7 @@ def test_not_applicable_bonus_under_a_cap_leaves_only_the_unreachable_points():
 
 
 def test_not_applicable_rule_larger_than_the_rest_keeps_what_the_rest_earn():
-    rubric = single_item(
-        "m: count or na\nb: bool", '3 when m >= 1 "甲"\n2 when b "乙"', points="3"
-    )
+    rubric = single_item("m: count or na\nb: bool", '3 when m >= 1 "甲"\n2 when b "乙"', points="3")
     result = rubric.evaluate({"m": NA, "b": True})
     item = result.item("1")
     # reach 5 capped at 3 before; 2 after: 1 point out of reach. max 2, score 2.
