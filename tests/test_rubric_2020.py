@@ -259,7 +259,8 @@ def test_all_met_item_scores(rubric):
     got = {it.id: it.score for it in result.items}
     assert got == {k: D(v) for k, v in ALL_MET_SCORES.items()}
     for it in result.items:
-        assert result.item(it.id) is it or result.item(it.id).score == it.score
+        assert result.item(it.id).id == it.id
+        assert result.item(it.id).score == it.score
         assert sum((r.gave for r in it.rules), D(0)) == it.score, it.id
 
 
@@ -704,96 +705,125 @@ BOOLS = [
     "leadership_endorsement", "national_meeting_exchange", "supervision_innovation",
     "central_media_coverage", "hosted_quality_event",
 ]  # fmt: skip
-COUNTS = [
-    "committee_meetings_per_year", "national_qc_centers", "provincial_qc_centers",
-    "compulsory_measurement_standards", "recall_notices_published",
-    "tourism_benchmark_enterprises", "new_service_certificates", "counterfeit_incidents",
-    "provincial_callouts", "major_drug_accidents", "serious_food_accidents",
-    "serious_construction_accidents", "special_equipment_major_accidents",
-]  # fmt: skip
-PERCENTS = [
-    "cqo_appointed_pct", "cqo_filed_pct", "cqo_trained_pct", "spot_check_coverage_pct",
-    "provincial_spot_check_pass_pct", "food_nonconforming_handled_pct",
-    "food_handled_on_time_pct", "primary_agri_pass_pct", "production_license_approval_pct",
-    "construction_acceptance_pass_pct", "energy_standard_compliance_pct",
-    "household_acceptance_pct", "joint_inspection_share_pct",
-    "differentiated_supervision_pct", "special_equipment_registration_pct",
-    "key_equipment_inspection_pct", "major_hazard_rectified_pct",
-]  # fmt: skip
+# count indicator -> the count its rule compares with (>= 1, >= 3, >= 6, == 0)
+COUNTS = {
+    "committee_meetings_per_year": 1, "national_qc_centers": 1, "provincial_qc_centers": 1,
+    "compulsory_measurement_standards": 6, "recall_notices_published": 1,
+    "tourism_benchmark_enterprises": 1, "new_service_certificates": 3,
+    "counterfeit_incidents": 0, "provincial_callouts": 0, "major_drug_accidents": 0,
+    "serious_food_accidents": 0, "serious_construction_accidents": 0,
+    "special_equipment_major_accidents": 0,
+}  # fmt: skip
+# percent indicator -> its threshold (>= for 90/95/96/25/30, == for 100)
+PERCENTS = {
+    "cqo_appointed_pct": "100", "cqo_filed_pct": "100", "cqo_trained_pct": "100",
+    "spot_check_coverage_pct": "90", "provincial_spot_check_pass_pct": "90",
+    "food_nonconforming_handled_pct": "100", "food_handled_on_time_pct": "90",
+    "primary_agri_pass_pct": "96", "production_license_approval_pct": "95",
+    "construction_acceptance_pass_pct": "100", "energy_standard_compliance_pct": "100",
+    "household_acceptance_pct": "100", "joint_inspection_share_pct": "25",
+    "differentiated_supervision_pct": "30", "special_equipment_registration_pct": "100",
+    "key_equipment_inspection_pct": "100", "major_hazard_rectified_pct": "100",
+}  # fmt: skip
 SCORES = ["producer_service_satisfaction", "consumer_service_satisfaction"]
 # generated separately: registered_metrologists, metrology_budget_wan,
 # construction_complaint_rate, annual_report_rate_pct, province_annual_report_rate_pct
 
 assert len(BOOLS) + len(COUNTS) + len(PERCENTS) + len(SCORES) + 5 == 73
-assert set(BOOLS + COUNTS + PERCENTS + SCORES) | {
+assert {*BOOLS, *COUNTS, *PERCENTS, *SCORES} | {
     "registered_metrologists", "metrology_budget_wan", "construction_complaint_rate",
     "annual_report_rate_pct", "province_annual_report_rate_pct",
 } == set(oracle.INDICATORS)  # fmt: skip
 
 
+def _as_form(pair: tuple[Decimal, int]) -> object:
+    d, form = pair
+    if form == 1:
+        return float(d)
+    if form == 2 and d == d.to_integral_value():
+        return int(d)
+    return d
+
+
 def as_number(values: st.SearchStrategy[Decimal]) -> st.SearchStrategy[object]:
     """The same decimal as a Decimal, a float or (when whole) an int."""
+    return st.tuples(values, st.integers(min_value=0, max_value=2)).map(_as_form)
 
-    def forms(d: Decimal) -> st.SearchStrategy[object]:
-        options: list[object] = [d, float(d)]
-        if d == d.to_integral_value():
-            options.append(int(d))
-        return st.sampled_from(options)
 
-    return values.flatmap(forms)
+def decimals2(lo: int, hi: int) -> st.SearchStrategy[Decimal]:
+    """Arbitrary decimals in [lo, hi] with up to 2 places (cheaper than st.decimals)."""
+    return st.integers(min_value=lo * 100, max_value=hi * 100).map(lambda n: D(n).scaleb(-2))
 
 
 def numbers(boundaries: list[str], lo: int, hi: int) -> st.SearchStrategy[object]:
-    return as_number(
-        st.one_of(
-            st.sampled_from([D(b) for b in boundaries]),
-            st.decimals(min_value=lo, max_value=hi, places=2, allow_nan=False,
-                        allow_infinity=False),
-        )
-    )  # fmt: skip
+    """Boundary values or arbitrary decimals in [lo, hi] with up to 2 places."""
+    return as_number(st.one_of(st.sampled_from([D(b) for b in boundaries]), decimals2(lo, hi)))
+
+
+def around(threshold: str | Decimal, lo: int, hi: int) -> st.SearchStrategy[object]:
+    """Exactly a threshold, just below it (-0.1, -0.01) or just above it."""
+    t = D(threshold)
+    near = [v for v in (t, t - D("0.1"), t - D("0.01"), t + D("0.01")) if lo <= v <= hi]
+    return as_number(st.sampled_from(near))
+
+
+def count_near(threshold: int) -> st.SearchStrategy[int]:
+    near = [n for n in (threshold - 1, threshold, threshold + 1) if n >= 0]
+    return st.one_of(st.sampled_from(near), st.integers(min_value=0, max_value=10))
 
 
 PERCENT = numbers(
     ["0", "24.9", "25", "29.99", "30", "89.9", "90", "94.99", "95", "95.99", "96",
      "99.9", "99.99", "100"], 0, 100,
 )  # fmt: skip
-# "100%" rules (items 13, 15, 16, 18, 27) need exactly 100: draw it often.
-PERCENT_NEAR_MET = st.one_of(as_number(st.just(D(100))), PERCENT)
-SCORE = numbers(["0", "79", "79.9", "79.99", "80", "80.01", "85", "100"], 0, 100)
-SERIES_VALUE = numbers(["0", "0.5", "1", "1.5", "2", "3"], 0, 10)
-# "未发生" rules need exactly 0: draw it often.
-COUNT = st.one_of(st.just(0), st.integers(min_value=0, max_value=10))
+SCORE = st.one_of(
+    around("80", 0, 100), numbers(["0", "79", "79.9", "79.99", "80", "85", "100"], 0, 100)
+)
+SERIES = st.lists(numbers(["0", "0.5", "1", "1.5", "2", "3"], 0, 10), min_size=3, max_size=3)
 NA_VALUE = st.just({"not_applicable": NA_REASON})
-
-
-@st.composite
-def districts(draw) -> dict[str, object]:
-    data: dict[str, object] = {}
-    # bias half the draws toward the all-met district so partial losses show up
-    mostly_met = draw(st.booleans())
-    bools = st.sampled_from([True, True, True, False]) if mostly_met else st.booleans()
-    percents = PERCENT_NEAR_MET if mostly_met else PERCENT
-    for name in BOOLS:
-        data[name] = draw(bools)
-    for name in COUNTS:
-        data[name] = draw(COUNT)
-    for name in PERCENTS:
-        data[name] = draw(percents)
-    for name in SCORES:
-        data[name] = draw(SCORE)
-    data["registered_metrologists"] = draw(st.one_of(COUNT, NA_VALUE))
-    data["metrology_budget_wan"] = draw(
-        st.one_of(numbers(["0", "149", "149.99", "150", "150.5", "200"], 0, 500), NA_VALUE)
+# 年报公示率 and 全省平均: often the very same rate (不低于 includes equality) or just around it
+ANNUAL_REPORT_RATES = decimals2(0, 100).flatmap(
+    lambda a: st.tuples(
+        as_number(st.just(a)), st.one_of(as_number(st.just(a)), around(a, 0, 100), PERCENT)
     )
-    data["construction_complaint_rate"] = draw(st.lists(SERIES_VALUE, min_size=3, max_size=3))
-    annual = draw(PERCENT)
+)
+
+# Every indicator but the bools and the annual report pair, each around its threshold.
+OTHER_VALUES: dict[str, st.SearchStrategy[object]] = {
+    **{name: count_near(t) for name, t in COUNTS.items()},
+    **{name: st.one_of(around(t, 0, 100), PERCENT) for name, t in PERCENTS.items()},
+    **{name: SCORE for name in SCORES},
+    "registered_metrologists": st.one_of(count_near(6), NA_VALUE),
+    "metrology_budget_wan": st.one_of(
+        around("150", 0, 500), numbers(["0", "149", "200"], 0, 500), NA_VALUE
+    ),
+    "construction_complaint_rate": SERIES,
+    "annual_report_rates": ANNUAL_REPORT_RATES,
+}
+
+
+# Half the draws lean toward the all-met district (each bool true with chance 3/4)
+# so that partial losses show up; the other half are fair coin flips.
+BOOL_VALUES = st.one_of(
+    st.fixed_dictionaries({name: st.sampled_from([True, True, True, False]) for name in BOOLS}),
+    st.fixed_dictionaries({name: st.booleans() for name in BOOLS}),
+)
+
+
+def _join(parts: tuple[dict[str, bool], dict[str, object]]) -> dict[str, object]:
+    bools, others = parts
+    data: dict[str, object] = {**bools, **others}
+    annual, province = data.pop("annual_report_rates")  # type: ignore[misc]
     data["annual_report_rate_pct"] = annual
-    data["province_annual_report_rate_pct"] = draw(st.one_of(PERCENT, st.just(annual)))
+    data["province_annual_report_rate_pct"] = province
     return data
 
 
+DISTRICTS = st.tuples(BOOL_VALUES, st.fixed_dictionaries(OTHER_VALUES)).map(_join)
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=districts())
+@given(data=DISTRICTS)
 def test_matches_oracle(rubric, data):
     expected = oracle.score(data)
     result = rubric.evaluate(data)
