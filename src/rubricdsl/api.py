@@ -12,7 +12,7 @@ from rubricdsl.evaltree import RubricTree, compile_tree
 from rubricdsl.inputs import read_indicators
 from rubricdsl.model import CheckedRubric, IndicatorSpec, check
 from rubricdsl.parser import parse_tree
-from rubricdsl.source import Span
+from rubricdsl.source import Span, read_text
 from rubricdsl.trace import Result
 from rubricdsl.transform import to_ast
 
@@ -78,13 +78,4 @@ def loads(text: str, source_name: str = "<string>") -> Rubric:
 
 def load(path: str | os.PathLike[str]) -> Rubric:
     """Read and compile a rubric file (UTF-8)."""
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            text = handle.read()
-    except FileNotFoundError:
-        raise RubricError(f"{os.fspath(path)}: no such rubric file") from None
-    except UnicodeDecodeError as error:
-        raise RubricError(f"{os.fspath(path)}: not UTF-8 text ({error.reason})") from None
-    except OSError as error:
-        raise RubricError(f"{os.fspath(path)}: cannot read ({error.strerror})") from None
-    return loads(text, os.fspath(path))
+    return loads(read_text(path, "rubric file", RubricError), os.fspath(path))

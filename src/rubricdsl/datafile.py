@@ -12,6 +12,7 @@ import attrs
 import yaml
 
 from rubricdsl.errors import RubricError
+from rubricdsl.source import read_text
 
 TOP_LEVEL_KEYS = ("indicators", "meta")
 
@@ -115,14 +116,4 @@ def _shape(document: object, source_name: str) -> DataFile:
 
 def read_data(path: str | os.PathLike[str]) -> DataFile:
     """Read a district's data file from disk."""
-    name = os.fspath(path)
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            text = handle.read()
-    except FileNotFoundError:
-        raise DataFileError(f"{name}: no such data file") from None
-    except UnicodeDecodeError as error:
-        raise DataFileError(f"{name}: not UTF-8 text ({error.reason})") from None
-    except OSError as error:
-        raise DataFileError(f"{name}: cannot read ({error.strerror})") from None
-    return parse_data(text, name)
+    return parse_data(read_text(path, "data file", DataFileError), os.fspath(path))

@@ -46,6 +46,12 @@ _COMPARE: dict[str, Callable[[object, object], bool]] = {
 # ---- conditions and their operands -------------------------------------------------------
 
 
+def series_of(readings: Readings, name: str) -> tuple[Decimal, ...]:
+    series = readings[name]
+    assert isinstance(series, tuple), "the checker lets only series reach a series operand"
+    return series
+
+
 @attrs.frozen
 class IndicatorValue:
     name: str
@@ -70,9 +76,7 @@ class SeriesValue:
     position: int
 
     def value(self, readings: Readings) -> object:
-        series = readings[self.name]
-        assert isinstance(series, tuple)
-        return series[self.position]
+        return series_of(readings, self.name)[self.position]
 
 
 Operand = IndicatorValue | Constant | SeriesValue
@@ -108,9 +112,7 @@ class Monotonic:
     decreasing: bool
 
     def holds(self, readings: Readings) -> bool:
-        series = readings[self.name]
-        assert isinstance(series, tuple)
-        pairs = itertools.pairwise(series)
+        pairs = itertools.pairwise(series_of(readings, self.name))
         if self.decreasing:
             return all(later < earlier for earlier, later in pairs)
         return all(later > earlier for earlier, later in pairs)

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+import os
+from typing import TYPE_CHECKING
+
 import attrs
 from wcwidth import wcswidth
+
+if TYPE_CHECKING:
+    from rubricdsl.errors import RubricError
 
 
 @attrs.frozen
@@ -39,3 +45,17 @@ def excerpt(text: str, span: Span) -> str:
     marks = "^" * max(display_width(line[start:end]), 1)
     gutter = f"{span.line:>5} | "
     return f"{gutter}{line}\n{' ' * (len(gutter) - 2)}| {pad}{marks}"
+
+
+def read_text(path: str | os.PathLike[str], what: str, error: type[RubricError]) -> str:
+    """A UTF-8 file's text (a BOM is dropped); `error` says plainly why it cannot be read."""
+    name = os.fspath(path)
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            return handle.read()
+    except FileNotFoundError:
+        raise error(f"{name}: no such {what}") from None
+    except UnicodeDecodeError as problem:
+        raise error(f"{name}: not UTF-8 text ({problem.reason})") from None
+    except OSError as problem:
+        raise error(f"{name}: cannot read ({problem.strerror})") from None
