@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import operator
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Protocol
 
@@ -22,6 +22,7 @@ from rubricdsl.trace import (
     CategoryTrace,
     GroupTrace,
     ItemTrace,
+    Reachable,
     Result,
     RubricInfo,
     RuleTrace,
@@ -368,6 +369,16 @@ class ItemNode:
         )
 
 
+def shortfall(limit: Decimal | None, members: Sequence[Reachable]) -> tuple[Decimal, Decimal]:
+    """(na_points, reachable) of a container: the points its members' dropped rules put out of
+    its reach, under its declared limit if it has one, and what it can still reach."""
+    full = sum((m.full_reach for m in members), ZERO)
+    reachable = sum((m.reachable for m in members), ZERO)
+    if limit is not None:
+        full, reachable = min(limit, full), min(limit, reachable)
+    return full - reachable, reachable
+
+
 @attrs.frozen
 class GroupNode:
     title: str
@@ -377,21 +388,22 @@ class GroupNode:
 
     def evaluate(self, readings: Readings) -> GroupTrace:
         items = tuple(item.evaluate(readings) for item in self.items)
-        na_points = sum((i.na_points for i in items), ZERO)
+        na_points, reachable = shortfall(self.total, items)
         earned = sum((i.score for i in items), ZERO)
         if self.total is None:
             maximum = sum((i.max for i in items), ZERO)
         else:
-            maximum = max(self.total - na_points, ZERO)
+            maximum = self.total - na_points
         return GroupTrace(
-            self.title,
-            self.line,
-            self.total,
-            maximum,
-            na_points,
-            earned,
-            min(earned, maximum),
-            items,
+            title=self.title,
+            line=self.line,
+            declared=self.total,
+            max=maximum,
+            na_points=na_points,
+            earned=earned,
+            score=min(earned, maximum),
+            unreachable=maximum - reachable,
+            items=items,
         )
 
 
@@ -405,19 +417,20 @@ class CategoryNode:
 
     def evaluate(self, readings: Readings) -> CategoryTrace:
         members = tuple(member.evaluate(readings) for member in self.members)
-        na_points = sum((m.na_points for m in members), ZERO)
+        na_points, reachable = shortfall(self.declared, members)
         earned = sum((m.score for m in members), ZERO)
-        maximum = max(self.declared - na_points, ZERO)
+        maximum = self.declared - na_points
         return CategoryTrace(
-            self.title,
-            self.line,
-            self.is_bonus,
-            self.declared,
-            maximum,
-            na_points,
-            earned,
-            min(earned, maximum),
-            members,
+            title=self.title,
+            line=self.line,
+            is_bonus=self.is_bonus,
+            declared=self.declared,
+            max=maximum,
+            na_points=na_points,
+            earned=earned,
+            score=min(earned, maximum),
+            unreachable=maximum - reachable,
+            members=members,
         )
 
 
@@ -437,9 +450,9 @@ class RubricTree:
     def _evaluate(self, readings: Readings) -> Result:
         categories = tuple(category.evaluate(readings) for category in self.categories)
         base_categories = [c for c in categories if not c.is_bonus]
-        na_points = sum((c.na_points for c in base_categories), ZERO)
+        na_points, _ = shortfall(self.info.base_max, base_categories)
         base_limit = self.info.base_max - na_points
-        base_raw = min(sum((c.score for c in base_categories), ZERO), max(base_limit, ZERO))
+        base_raw = min(sum((c.score for c in base_categories), ZERO), base_limit)
         base = prorate(base_raw, self.info.base_max, base_limit)
         bonus_earned = sum((c.score for c in categories if c.is_bonus), ZERO)
         bonus = min(bonus_earned, self.info.bonus_max)

@@ -110,8 +110,26 @@ class VetoTrace:
         }
 
 
+class Reachable:
+    """What items, groups and categories tell of their reach, from max, unreachable, na_points."""
+
+    max: Decimal
+    unreachable: Decimal
+    na_points: Decimal
+
+    @property
+    def reachable(self) -> Decimal:
+        """The most it can score with the not-applicable rules dropped."""
+        return self.max - self.unreachable
+
+    @property
+    def full_reach(self) -> Decimal:
+        """The most it could score if every rule applied."""
+        return self.reachable + self.na_points
+
+
 @attrs.frozen
-class ItemTrace:
+class ItemTrace(Reachable):
     """One item of the table: its rules' traces, its maximum after 合理缺项, its score."""
 
     id: str
@@ -148,7 +166,7 @@ class ItemTrace:
 
 
 @attrs.frozen
-class GroupTrace:
+class GroupTrace(Reachable):
     """A group of items; `cut` is what its declared total took off the items' sum."""
 
     title: str
@@ -158,6 +176,7 @@ class GroupTrace:
     na_points: Decimal = attrs.field(converter=tidy)
     earned: Decimal = attrs.field(converter=tidy)
     score: Decimal = attrs.field(converter=tidy)
+    unreachable: Decimal = attrs.field(converter=tidy)
     items: tuple[ItemTrace, ...]
 
     @property
@@ -173,12 +192,13 @@ class GroupTrace:
             "na_points": fmt(self.na_points),
             "earned": fmt(self.earned),
             "score": fmt(self.score),
+            "unreachable": fmt(self.unreachable),
             "items": [item.id for item in self.items],
         }
 
 
 @attrs.frozen
-class CategoryTrace:
+class CategoryTrace(Reachable):
     """A category (类别): its members, what they earned, the score its declared total allows."""
 
     title: str
@@ -189,6 +209,7 @@ class CategoryTrace:
     na_points: Decimal = attrs.field(converter=tidy)
     earned: Decimal = attrs.field(converter=tidy)
     score: Decimal = attrs.field(converter=tidy)
+    unreachable: Decimal = attrs.field(converter=tidy)
     members: tuple[GroupTrace | ItemTrace, ...]
 
     @property
@@ -215,6 +236,7 @@ class CategoryTrace:
             "na_points": fmt(self.na_points),
             "earned": fmt(self.earned),
             "score": fmt(self.score),
+            "unreachable": fmt(self.unreachable),
             "members": members,
         }
 
