@@ -850,3 +850,28 @@ def test_matches_oracle(rubric, data):
     assert D(d["base"]) == expected.base
     assert [D(i["score"]) for i in d["items"]] == [expected.items[str(k)].score
                                                    for k in range(1, 31)]  # fmt: skip
+
+
+def test_checker_warns_exactly_about_the_tables_own_inconsistencies():
+    """附件2 as printed: item 19 declares 4 but its rules give 1 + 1; items 25 (1 + 1 + 2) and
+    28 (3 + 2) reach past their declared 3; 质量工作成效 declares 44 while its items declare
+    4+3+8+4+2+5+5+4+6+3+2 = 46; 加分项 declares 10 while its items declare 3 + 3 + 2 = 8."""
+    warnings = rubricdsl.load(RUBRIC_PATH).warnings
+    found = sorted((w.code, w.message) for w in warnings)
+    capped = ": the declared points cap it"
+    assert found == sorted(
+        [
+            ("unreachable-maximum", "item 19 declares 4 points but its rules reach only 2"),
+            ("rules-exceed-maximum", "item 25's rules reach 4, past its declared 3" + capped),
+            ("rules-exceed-maximum", "item 28's rules reach 5, past its declared 3" + capped),
+            (
+                "rules-exceed-maximum",
+                "category '质量工作成效' declares 44, its items declare 46: it is capped at 44",
+            ),
+            (
+                "unreachable-maximum",
+                "category '加分项' declares 10 but reaches only 8 (its items declare 8)",
+            ),
+        ]
+    )
+    assert all(w.line is not None and w.severity == "warning" for w in warnings)
