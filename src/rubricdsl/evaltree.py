@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import operator
 from collections.abc import Callable, Mapping, Sequence
-from decimal import ROUND_HALF_UP, Decimal, localcontext
+from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
 from typing import Protocol
 
 import attrs
@@ -200,7 +200,7 @@ class PerUnitScore:
     def __call__(self, readings: Readings) -> Outcome:
         value = readings[self.name]
         assert isinstance(value, Decimal)
-        units = max((value / self.step).to_integral_value(rounding="ROUND_FLOOR"), ZERO)
+        units = max((value / self.step).to_integral_value(rounding=ROUND_FLOOR), ZERO)
         raw = self.points * units
         detail = f"{fmt(units)} × {fmt(self.points)} = {fmt(raw)}"
         if self.maximum is not None and abs(raw) > self.maximum:
@@ -519,30 +519,31 @@ class _Compiler:
         return tuple(found)
 
     def rule(self, rule: ast.Rule) -> RuleNode:
-        common = dict(
+        kind, points, score = self.scoring(rule)
+        return RuleNode(
+            kind=kind,
             text=rule.text,
             line=rule.span.line,
             column=rule.span.column,
+            points=points,
             reach=rule_reach(rule),
             reads=self.reads(rule),
+            score=score,
         )
+
+    def scoring(self, rule: ast.Rule) -> tuple[str, Decimal, Callable[[Readings], Outcome]]:
+        """The rule's kind, its points as written, and what computes its outcome."""
         if isinstance(rule, ast.Fixed):
-            score = FixedScore(rule.points, self.condition(rule.condition))
-            return RuleNode(kind="fixed", points=rule.points, score=score, **common)  # type: ignore[arg-type]
+            return "fixed", rule.points, FixedScore(rule.points, self.condition(rule.condition))
         if isinstance(rule, ast.Always):
-            score = FixedScore(rule.points, AllTrue(()))
-            return RuleNode(kind="always", points=rule.points, score=score, **common)  # type: ignore[arg-type]
+            return "always", rule.points, FixedScore(rule.points, AllTrue(()))
         if isinstance(rule, ast.PerUnit):
-            per = PerUnitScore(rule.points, rule.step, rule.indicator.name, rule.maximum)
-            return RuleNode(kind="per_unit", points=rule.points, score=per, **common)  # type: ignore[arg-type]
+            name = rule.indicator.name
+            return "per_unit", rule.points, PerUnitScore(rule.points, rule.step, name, rule.maximum)
         if isinstance(rule, ast.Proportional):
-            scaled = ProportionalScore(rule.points, rule.rate.name)
-            return RuleNode(kind="proportional", points=rule.points, score=scaled, **common)  # type: ignore[arg-type]
-        tiers = TierScore(
-            tuple((t.points, self.condition(t.condition), t.text) for t in rule.tiers)
-        )
-        top = max(t.points for t in rule.tiers)
-        return RuleNode(kind="tiers", points=top, score=tiers, **common)  # type: ignore[arg-type]
+            return "proportional", rule.points, ProportionalScore(rule.points, rule.rate.name)
+        tiers = tuple((t.points, self.condition(t.condition), t.text) for t in rule.tiers)
+        return "tiers", max(t.points for t in rule.tiers), TierScore(tiers)
 
     def veto(self, veto: ast.Veto) -> VetoNode:
         return VetoNode(

@@ -236,14 +236,15 @@ class _Checker:
 
     def _spec(self, declaration: ast.Declaration) -> IndicatorSpec | None:
         kind = declaration.type
-        common = dict(
+        spec = IndicatorSpec(
             name=declaration.name,
+            kind=kind.name,
             allows_na=declaration.allows_na,
             label=declaration.label,
             span=declaration.name_span,
         )
         if isinstance(kind, ast.AmountType):
-            return IndicatorSpec(kind="amount", unit=kind.unit, **common)  # type: ignore[arg-type]
+            return attrs.evolve(spec, unit=kind.unit)
         if isinstance(kind, ast.SeriesType):
             length = kind.length
             if length != length.to_integral_value() or length < 1:
@@ -253,7 +254,7 @@ class _Checker:
                     kind.span,
                 )
                 return None
-            return IndicatorSpec(kind="series", series_length=int(length), **common)  # type: ignore[arg-type]
+            return attrs.evolve(spec, series_length=int(length))
         if isinstance(kind, ast.EnumType):
             names: list[str] = []
             for level in kind.levels:
@@ -262,8 +263,8 @@ class _Checker:
                         "duplicate-level", f"level '{level.name}' is listed twice", level.span
                     )
                 names.append(level.name)
-            return IndicatorSpec(kind="enum", levels=tuple(dict.fromkeys(names)), **common)  # type: ignore[arg-type]
-        return IndicatorSpec(kind=kind.name, **common)  # type: ignore[arg-type]
+            return attrs.evolve(spec, levels=tuple(dict.fromkeys(names)))
+        return spec
 
     # ---- structure ----
     def structure(self, bonus_max: Decimal) -> None:
