@@ -6,7 +6,7 @@ import itertools
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
-from typing import Protocol
+from typing import Any, Protocol, cast
 
 import attrs
 
@@ -35,7 +35,7 @@ CENT = Decimal("0.01")
 
 Readings = Mapping[str, Reading]
 
-_COMPARE: dict[str, Callable[[object, object], bool]] = {
+_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     ">=": operator.ge,
     ">": operator.gt,
     "<=": operator.le,
@@ -90,11 +90,11 @@ class Condition(Protocol):
 @attrs.frozen
 class Compare:
     left: Operand
-    compare: Callable[[object, object], bool]
+    compare: Callable[[Any, Any], Any]
     right: Operand
 
     def holds(self, readings: Readings) -> bool:
-        return self.compare(self.left.value(readings), self.right.value(readings))
+        return bool(self.compare(self.left.value(readings), self.right.value(readings)))
 
 
 @attrs.frozen
@@ -582,8 +582,8 @@ def _collect(node: object, indicators: Mapping[str, object], found: dict[str, No
         for child in node:
             _collect(child, indicators, found)
         return
-    if attrs.has(type(node)):
-        for field in attrs.fields(type(node)):
+    if attrs.has(type(node)):  # an ast node: look through its fields in the order written
+        for field in attrs.fields(cast("type[attrs.AttrsInstance]", type(node))):
             _collect(getattr(node, field.name), indicators, found)
 
 

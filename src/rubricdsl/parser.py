@@ -92,7 +92,8 @@ def _syntax_error(error: UnexpectedInput, text: str, source_name: str) -> Rubric
             span = Span.point(line, column, len(str(token.value)))
             hint = _hint_for(token, error)
     elif isinstance(error, UnexpectedCharacters):
-        bad = text[error.pos_in_stream] if error.pos_in_stream < len(text) else ""
+        position = error.pos_in_stream or 0
+        bad = text[position] if position < len(text) else ""
         expected = _expected(error.allowed or set())
         message = f"unexpected character {bad!r}" + (f": expected {expected}" if expected else "")
         span = Span.point(line, column)
