@@ -67,18 +67,20 @@ class Loss:
     points: Decimal
     item: ItemTrace
     rule: RuleTrace | None
+    bonus: bool
 
 
 def losses(result: Result) -> list[Loss]:
     """Every rule whose full points would raise its item's score, and every unreachable
     declared point, largest first (then in table order)."""
     found: list[Loss] = []
-    for item in result.items:
-        for rule in item.rules:
-            if rule.lost > 0:
-                found.append(Loss(rule.lost, item, rule))
-        if item.unreachable > 0:
-            found.append(Loss(item.unreachable, item, None))
+    for category in result.categories:
+        for item in category.items():
+            for rule in item.rules:
+                if rule.lost > 0:
+                    found.append(Loss(rule.lost, item, rule, category.is_bonus))
+            if item.unreachable > 0:
+                found.append(Loss(item.unreachable, item, None, category.is_bonus))
     return sorted(found, key=lambda loss: -loss.points)
 
 
@@ -134,6 +136,8 @@ def _losses_block(result: Result) -> list[str]:
     lines = []
     for loss in found:
         head = f"  {pad(fmt(loss.points), 5, right=True)}  item {loss.item.id} {loss.item.title}"
+        if loss.bonus:
+            head += " (bonus)"
         if loss.rule is None:
             lines.append(
                 head + f": no rule can award these points (declared {fmt(loss.item.declared)})"
@@ -167,7 +171,8 @@ def render_text(result: Result, meta: Mapping[str, object] | None = None) -> str
         lines.append("FAILED by veto (一票否决), whatever the score:")
         lines += [f"  line {veto.line}: {veto.text}" for veto in result.vetoes]
         lines.append("")
-    lines.append("Points lost, largest first (what the item would gain if the rule were met)")
+    lines.append("Points lost, largest first (what the item would gain if the rule were met;")
+    lines.append("base points before 合理缺项 proration)")
     lines += _losses_block(result)
     if result.warnings:
         lines.append("")
