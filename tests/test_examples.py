@@ -33,3 +33,17 @@ def test_score_sample_prints_total_and_lost_points(tmp_path):
     assert "合理缺项 2" in lines[1]
     assert "item 13 首席质量官" in completed.stdout
     assert "item 19 顾客满意度: no rule of the table can award these points" in completed.stdout
+
+
+def test_custom_rubric_example_scores_as_worked_by_hand(tmp_path):
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "custom_rubric.py")],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    # 省级 tier 2 + 3 certificates × 0.5 = 1.5 + 5 × 93.5 / 100 = 4.675 + (10 − 2 × 2) = 6
+    # → 14.175 raw, 14.18 rounded half-up; bonus 1 case × 1 = 1; total 15.18.
+    assert completed.stdout.splitlines()[0] == "total 15.18: base 14.18 (raw 14.175), bonus 1"
+    assert "一票否决" in completed.stdout.splitlines()[-1]

@@ -191,6 +191,15 @@ class FixedScore:
 
 
 @attrs.frozen
+class AlwaysScore:
+    points: Decimal
+
+    def __call__(self, readings: Readings) -> Outcome:
+        verb = "deducted" if self.points < 0 else "given"
+        return Outcome(self.points, MET, f"always: {fmt(abs(self.points))} {verb}")
+
+
+@attrs.frozen
 class PerUnitScore:
     points: Decimal
     step: Decimal
@@ -536,7 +545,7 @@ class _Compiler:
         if isinstance(rule, ast.Fixed):
             return "fixed", rule.points, FixedScore(rule.points, self.condition(rule.condition))
         if isinstance(rule, ast.Always):
-            return "always", rule.points, FixedScore(rule.points, AllTrue(()))
+            return "always", rule.points, AlwaysScore(rule.points)
         if isinstance(rule, ast.PerUnit):
             name = rule.indicator.name
             return "per_unit", rule.points, PerUnitScore(rule.points, rule.step, name, rule.maximum)
