@@ -36,7 +36,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from hypothesis import strategies as st
 
@@ -302,15 +302,15 @@ class Not:
 
 
 @dataclass(frozen=True)
-class AllOf:
+class _Junction:
+    """`and` / `or` of several conditions; `parens` marks the operands written in brackets."""
+
     operands: tuple[Condition, ...]
     parens: tuple[bool, ...] = ()
+    word: ClassVar[str] = ""
 
     def render(self) -> str:
-        return " and ".join(_wrap(c, p) for c, p in _with_parens(self))
-
-    def holds(self, values: Mapping[str, Any]) -> bool:
-        return all(c.holds(values) for c in self.operands)
+        return f" {self.word} ".join(_wrap(c, p) for c, p in _with_parens(self))
 
     def reads(self) -> tuple[str, ...]:
         return tuple(n for c in self.operands for n in c.reads())
@@ -320,27 +320,25 @@ class AllOf:
 
 
 @dataclass(frozen=True)
-class AnyOf:
-    operands: tuple[Condition, ...]
-    parens: tuple[bool, ...] = ()
+class AllOf(_Junction):
+    word: ClassVar[str] = "and"
 
-    def render(self) -> str:
-        return " or ".join(_wrap(c, p) for c, p in _with_parens(self))
+    def holds(self, values: Mapping[str, Any]) -> bool:
+        return all(c.holds(values) for c in self.operands)
+
+
+@dataclass(frozen=True)
+class AnyOf(_Junction):
+    word: ClassVar[str] = "or"
 
     def holds(self, values: Mapping[str, Any]) -> bool:
         return any(c.holds(values) for c in self.operands)
-
-    def reads(self) -> tuple[str, ...]:
-        return tuple(n for c in self.operands for n in c.reads())
-
-    def bool_uses(self, negated: bool) -> set[tuple[str, bool]]:
-        return set().union(*(c.bool_uses(negated) for c in self.operands))
 
 
 Condition = Flag | Compare | Trend | Not | AllOf | AnyOf
 
 
-def _with_parens(node: AllOf | AnyOf) -> list[tuple[Condition, bool]]:
+def _with_parens(node: _Junction) -> list[tuple[Condition, bool]]:
     parens = node.parens or (False,) * len(node.operands)
     return list(zip(node.operands, parens, strict=True))
 
