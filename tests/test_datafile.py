@@ -62,3 +62,16 @@ def test_missing_and_non_utf8_files(tmp_path):
     latin.write_bytes("indicators:\n  a: \xe9\n".encode("latin-1"))
     with pytest.raises(DataFileError, match="not UTF-8"):
         read_data(latin)
+
+
+def test_yaml_whole_numbers_are_decimal_and_only_true_false_are_bools():
+    data = parse_data(
+        "indicators:\n  a: 010\n  b: 1_000\n  c: 1:30\n  d: 0x1F\n  e: yes\n  f: off\n"
+        "  g: True\n  h: false\n  i: -7\n",
+        "d.yaml",
+    )
+    # YAML 1.1 would give 8, 1000, 90, 31, True, False; a district means 10, 1000 and text.
+    assert data.indicators == {
+        "a": 10, "b": 1000, "c": "1:30", "d": "0x1F", "e": "yes", "f": "off",
+        "g": True, "h": False, "i": -7,
+    }  # fmt: skip

@@ -63,7 +63,26 @@ def _construct_mapping(loader: _ExactLoader, node: yaml.MappingNode) -> dict[Any
     return mapping
 
 
+def _construct_int(loader: _ExactLoader, node: yaml.ScalarNode) -> int | str:
+    """Whole numbers in decimal only: YAML 1.1 would read 010 as 8 and 1:30 as 90."""
+    text = str(loader.construct_scalar(node))
+    digits = text.replace("_", "")
+    if digits.lstrip("+-").isdigit():
+        return int(digits, 10)
+    return text  # 0x1F, 0b101, 1:30 stay text, and the validator says it is not a number
+
+
+def _construct_bool(loader: _ExactLoader, node: yaml.ScalarNode) -> bool | str:
+    """Only true / false are bools: YAML 1.1 would read yes, no, on and off as bools too."""
+    text = str(loader.construct_scalar(node))
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    return text
+
+
 _ExactLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
+_ExactLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_ExactLoader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
 _ExactLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
 
 
