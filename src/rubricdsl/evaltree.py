@@ -169,13 +169,24 @@ class RuleNode:
     score: Callable[[Readings], Outcome]
 
     def outcome(self, readings: Readings) -> Outcome:
-        reasons = [r.reason for n in self.reads if isinstance(r := readings[n], NotApplicable)]
+        reasons = na_reasons(readings, self.reads)
         if reasons:
-            return Outcome(ZERO, NOT_APPLICABLE, "；".join(dict.fromkeys(reasons)))
+            return Outcome(ZERO, NOT_APPLICABLE, "；".join(reasons))
         return self.score(readings)
 
     def values(self, readings: Readings) -> tuple[tuple[str, Reading], ...]:
-        return tuple((name, readings[name]) for name in self.reads)
+        return values_read(readings, self.reads)
+
+
+def values_read(readings: Readings, reads: tuple[str, ...]) -> tuple[tuple[str, Reading], ...]:
+    """The readings a rule or veto depends on, in the order written, for its trace."""
+    return tuple((name, readings[name]) for name in reads)
+
+
+def na_reasons(readings: Readings, reads: tuple[str, ...]) -> list[str]:
+    """The distinct 合理缺项 reasons among the readings; empty when all are applicable."""
+    reasons = (r.reason for n in reads if isinstance(r := readings[n], NotApplicable))
+    return list(dict.fromkeys(reasons))
 
 
 @attrs.frozen
@@ -254,8 +265,8 @@ class VetoNode:
     condition: Condition
 
     def evaluate(self, readings: Readings, item_id: str | None = None) -> VetoTrace:
-        values = tuple((name, readings[name]) for name in self.reads)
-        if any(isinstance(value, NotApplicable) for _, value in values):
+        values = values_read(readings, self.reads)
+        if na_reasons(readings, self.reads):
             status = NOT_APPLICABLE
         else:
             status = MET if self.condition.holds(readings) else NOT_MET
@@ -302,9 +313,11 @@ class ItemNode:
     cap: Decimal | None
     rules: tuple[RuleNode, ...]
     vetoes: tuple[VetoNode, ...]
+    # What the rules reach together, fixed at compile time: 合理缺项 compares against it.
+    reach: Decimal = attrs.field(init=False)
 
-    @property
-    def reach(self) -> Decimal:
+    @reach.default
+    def _reach(self) -> Decimal:
         return sum((rule.reach for rule in self.rules), ZERO)
 
     def limit(self, maximum: Decimal) -> Decimal:
