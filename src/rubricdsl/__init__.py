@@ -6,14 +6,17 @@ from rubricdsl.errors import (
     Diagnostic,
     IndicatorError,
     IndicatorProblem,
+    RubricArgumentError,
     RubricCompileError,
     RubricError,
     RubricSyntaxError,
 )
 from rubricdsl.inputs import NotApplicable
+from rubricdsl.limits import DEFAULT_LIMITS, Limits
 from rubricdsl.trace import CategoryTrace, ItemTrace, Result, RuleTrace, VetoTrace
 
 __all__ = [
+    "DEFAULT_LIMITS",
     "CategoryTrace",
     "DataFile",
     "DataFileError",
@@ -21,9 +24,11 @@ __all__ = [
     "IndicatorError",
     "IndicatorProblem",
     "ItemTrace",
+    "Limits",
     "NotApplicable",
     "Result",
     "Rubric",
+    "RubricArgumentError",
     "RubricCompileError",
     "RubricError",
     "RubricSyntaxError",

@@ -7,12 +7,15 @@ from collections.abc import Mapping
 
 import attrs
 
-from rubricdsl.errors import Diagnostic, RubricError, RubricSyntaxError, diagnostic
+from rubricdsl.errors import Diagnostic, RubricArgumentError, RubricError
+from rubricdsl.escape import clip, escape
 from rubricdsl.evaltree import RubricTree, compile_tree
+from rubricdsl.exact import exactly
+from rubricdsl.files import read_text
 from rubricdsl.inputs import read_indicators
+from rubricdsl.limits import DEFAULT_LIMITS, Limits
 from rubricdsl.model import CheckedRubric, IndicatorSpec, check
 from rubricdsl.parser import parse_tree
-from rubricdsl.source import Span, read_text
 from rubricdsl.trace import Result
 from rubricdsl.transform import to_ast
 
@@ -44,38 +47,38 @@ class Rubric:
     def warnings(self) -> tuple[Diagnostic, ...]:
         return self.checked.warnings
 
+    @exactly
     def evaluate(self, indicators: Mapping[str, object]) -> Result:
-        """Score the indicators; raises IndicatorError listing every problem with them at once."""
+        """Score the indicators; raises IndicatorError listing every problem with them at once.
+
+        The mapping is copied once at the start, so the caller may reuse or change it; the
+        arithmetic runs in rubricdsl's own decimal context, whatever the caller's is."""
         readings = read_indicators(self.checked.indicators, indicators)
         return self.tree.evaluate(readings)
 
 
-def too_deep(text: str, source_name: str) -> Diagnostic:
-    """The error for conditions nested past what the parser can follow (hundreds of levels)."""
-    lines = text.splitlines() or [""]
-    deepest = max(range(len(lines)), key=lambda i: lines[i].count("not") + lines[i].count("("))
-    return diagnostic(
-        "error",
-        "nested-too-deeply",
-        "conditions are nested too deeply to read",
-        source_name=source_name,
-        text=text,
-        span=Span.point(deepest + 1, 1),
-        hint="split the condition; no table needs more than a few levels",
-    )
+@exactly
+def loads(text: str, source_name: str = "<string>", limits: Limits = DEFAULT_LIMITS) -> Rubric:
+    """Compile rubric text; raises RubricSyntaxError or RubricCompileError, with line and column.
 
-
-def loads(text: str, source_name: str = "<string>") -> Rubric:
-    """Compile rubric text; raises RubricSyntaxError or RubricCompileError, with line and column."""
+    TypeError when `text` or `source_name` is not a str."""
     if not isinstance(text, str):
-        raise RubricError(f"rubric text must be str, not {type(text).__name__}: decode it first")
-    try:
-        checked = check(to_ast(parse_tree(text, source_name)), text, source_name)
-        return Rubric(checked, compile_tree(checked))
-    except RecursionError:
-        raise RubricSyntaxError([too_deep(text, source_name)]) from None
+        raise RubricArgumentError(
+            f"rubric text must be str, not {type(text).__name__}: decode it first"
+        )
+    if not isinstance(source_name, str):
+        raise RubricArgumentError(f"source_name must be str, not {type(source_name).__name__}")
+    if not isinstance(limits, Limits):
+        raise RubricArgumentError(f"limits must be rubricdsl.Limits, not {type(limits).__name__}")
+    if len(text) > limits.max_file_bytes:
+        raise RubricError(
+            f"{escape(clip(source_name, 300))}: {len(text):,} characters, over the limit of "
+            f"{limits.max_file_bytes:,} (see docs/limits.md)"
+        )
+    checked = check(to_ast(parse_tree(text, source_name, limits)), text, source_name)
+    return Rubric(checked, compile_tree(checked))
 
 
-def load(path: str | os.PathLike[str]) -> Rubric:
-    """Read and compile a rubric file (UTF-8)."""
-    return loads(read_text(path, "rubric file", RubricError), os.fspath(path))
+def load(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> Rubric:
+    """Read and compile a rubric file (UTF-8, a regular file within the size limit)."""
+    return loads(read_text(path, "rubric file", RubricError, limits), os.fspath(path), limits)

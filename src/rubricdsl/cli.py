@@ -3,71 +3,180 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import traceback
 from collections.abc import Sequence
+from typing import NoReturn, TextIO
 
 from rubricdsl.api import load
 from rubricdsl.datafile import read_data
 from rubricdsl.errors import RubricError
+from rubricdsl.escape import clip, escape, escape_block
+from rubricdsl.limits import DEFAULT_LIMITS, MIB, Limits
 from rubricdsl.render import render_json, render_text
 
 EXIT_OK = 0
-EXIT_BAD_INPUT = 1
-EXIT_USAGE = 2
+EXIT_BAD_INPUT = 1  # the rubric or the data file is wrong: the message says what and where
+EXIT_USAGE = 2  # the command line is wrong
+EXIT_INTERNAL = 70  # EX_SOFTWARE: a bug in rubricdsl, never the input's fault
+EXIT_CANNOT_WRITE = 74  # EX_IOERR: the output could not be written (disk full, stdout closed)
+EXIT_BROKEN_PIPE = 141  # what a shell reports for a tool stopped by SIGPIPE (`… | head -1`)
+EXIT_INTERRUPTED = 130
+
+
+class _ArgumentParser(argparse.ArgumentParser):
+    """argparse, with what the user typed escaped in its messages."""
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {escape(clip(message, 500))}\n")
+
+
+def _positive_megabytes(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of MB") from None
+    if not 0 < value < 1 << 20:
+        raise argparse.ArgumentTypeError(f"{text!r} MB is not a positive size")
+    return value
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    common = _ArgumentParser(add_help=False)
+    common.add_argument(
+        "--max-file-mb",
+        type=_positive_megabytes,
+        default=DEFAULT_LIMITS.max_file_bytes / MIB,
+        metavar="MB",
+        help="refuse input files larger than this (default %(default)g)",
+    )
+    common.add_argument(
+        "--debug", action="store_true", help="on an internal error, print the traceback"
+    )
+    parser = _ArgumentParser(
         prog="rubricdsl",
         description="Compile scoring rubrics and score a district's indicators, with a trace.",
+        epilog="exit status: 0 done, 1 bad rubric or data, 2 bad command line, "
+        "70 internal error (please report it), 74 output could not be written",
     )
-    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    score = commands.add_parser("score", help="score a district's data file with a rubric")
+    commands = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_ArgumentParser
+    )
+    score = commands.add_parser(
+        "score", parents=[common], help="score a district's data file with a rubric"
+    )
     score.add_argument("rubric", help="the rubric file (.rubric)")
     score.add_argument("data", help="the district's data, YAML or JSON, with indicators:")
     score.add_argument("--format", choices=("text", "json"), default="text")
-    check = commands.add_parser("check", help="compile a rubric and print its warnings")
+    check = commands.add_parser(
+        "check", parents=[common], help="compile a rubric and print its warnings"
+    )
     check.add_argument("rubric", help="the rubric file (.rubric)")
     return parser
 
 
-def _score(rubric_path: str, data_path: str, output_format: str) -> str:
-    rubric = load(rubric_path)
-    data = read_data(data_path)
+def _score(arguments: argparse.Namespace, limits: Limits) -> str:
+    rubric = load(arguments.rubric, limits)
+    data = read_data(arguments.data, limits)
     result = rubric.evaluate(data.indicators)
-    if output_format == "json":
+    if arguments.format == "json":
         return render_json(result, data.meta) + "\n"
     return render_text(result, data.meta)
 
 
-def _check(rubric_path: str) -> str:
-    rubric = load(rubric_path)
+def _check(arguments: argparse.Namespace, limits: Limits) -> str:
+    rubric = load(arguments.rubric, limits)
     lines = [warning.render() for warning in rubric.warnings]
     count = len(rubric.warnings)
     lines.append(
-        f"{rubric_path}: ok, {len(rubric.indicators)} indicators, "
+        f"{escape(arguments.rubric)}: ok, {len(rubric.indicators)} indicators, "
         f"{count} warning{'s' if count != 1 else ''}"
     )
     return "\n".join(lines) + "\n"
 
 
+def _say(message: str) -> None:
+    """Write a message to stderr, if there is one that can take it."""
+    if sys.stderr is None:
+        return
+    try:
+        sys.stderr.write(escape_block(message) + "\n")
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
+
+
+def _never_fail_on(stream: TextIO | None) -> None:
+    """Let a console that cannot show a character (GBK, ASCII) get its escape instead of a crash."""
+    reconfigure = getattr(stream, "reconfigure", None)
+    if reconfigure is not None:
+        try:
+            reconfigure(errors="backslashreplace")
+        except (OSError, ValueError):
+            pass
+
+
+def _silence_stdout() -> None:
+    """After a failed write, point stdout at /dev/null so Python's exit flush stays quiet."""
+    try:
+        descriptor = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(descriptor, sys.stdout.fileno())
+        os.close(descriptor)
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
+def _write(output: str) -> int:
+    if sys.stdout is None:
+        _say("rubricdsl: cannot write the output: standard output is closed")
+        return EXIT_CANNOT_WRITE
+    try:
+        sys.stdout.write(output)
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader has gone (`… | head -1`): stop quietly, as Unix tools do
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
+    except (OSError, ValueError) as problem:
+        reason = problem.strerror if isinstance(problem, OSError) else str(problem)
+        _say(f"rubricdsl: cannot write the output: {reason}")
+        _silence_stdout()
+        return EXIT_CANNOT_WRITE
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the CLI; returns the exit code (0 scored/checked, 1 bad input, 2 usage)."""
+    """Run the CLI; returns the exit code: 0 done, 1 bad input, 2 usage, 70 internal error,
+    74 output not written, 141 output pipe closed by its reader."""
+    _never_fail_on(sys.stdout)
+    _never_fail_on(sys.stderr)
     parser = _parser()
     try:
         arguments = parser.parse_args(argv)
     except SystemExit as stop:
         return int(stop.code) if isinstance(stop.code, int) else EXIT_USAGE
+    limits = Limits(max_file_bytes=int(arguments.max_file_mb * MIB))
     try:
         if arguments.command == "score":
-            output = _score(arguments.rubric, arguments.data, arguments.format)
+            output = _score(arguments, limits)
         else:
-            output = _check(arguments.rubric)
+            output = _check(arguments, limits)
     except RubricError as error:
-        print(f"rubricdsl: {error}", file=sys.stderr)
+        _say(f"rubricdsl: {error}")
         return EXIT_BAD_INPUT
-    sys.stdout.write(output)
-    return EXIT_OK
+    except KeyboardInterrupt:
+        return EXIT_INTERRUPTED
+    except Exception as error:  # a bug of ours: say so plainly, apart from bad input
+        _say(
+            f"rubricdsl: internal error ({type(error).__name__}), please report it with the "
+            "files that caused it"
+            + ("" if arguments.debug else "; run again with --debug to see the traceback")
+        )
+        if arguments.debug:
+            _say(traceback.format_exc())
+        return EXIT_INTERNAL
+    return _write(output)
 
 
 if __name__ == "__main__":  # pragma: no cover

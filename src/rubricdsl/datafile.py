@@ -5,14 +5,23 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import Decimal, localcontext
 from typing import Any
 
 import attrs
 import yaml
 
-from rubricdsl.errors import RubricError
-from rubricdsl.source import read_text
+from rubricdsl.errors import RubricArgumentError, RubricError
+from rubricdsl.escape import clip, escape, shown
+from rubricdsl.exact import EXACT
+from rubricdsl.files import read_text
+from rubricdsl.limits import (
+    DEFAULT_LIMITS,
+    Limits,
+    decimal_problem,
+    looks_like_number,
+    number_text_problem,
+)
 
 TOP_LEVEL_KEYS = ("indicators", "meta")
 
@@ -21,15 +30,21 @@ class DataFileError(RubricError):
     """The data file cannot be read, or is not a mapping with `indicators:` (optional `meta:`)."""
 
 
-class _DuplicateKeyError(Exception):
-    def __init__(self, key: object, line: int | None = None, column: int | None = None) -> None:
-        super().__init__(f"'{key}' is given twice")
+class _DataProblemError(Exception):
+    """Internal: something wrong in the data file, with its place when known."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        super().__init__(message)
         self.line = line
         self.column = column
 
     def located(self, source_name: str) -> str:
         where = f"{source_name}:{self.line}:{self.column}" if self.line else source_name
         return f"{where}: {self}"
+
+
+def _at(mark: yaml.Mark | None) -> dict[str, int]:
+    return {"line": mark.line + 1, "column": mark.column + 1} if mark is not None else {}
 
 
 @attrs.frozen
@@ -39,8 +54,60 @@ class DataFile:
 
 
 class _ExactLoader(yaml.SafeLoader):
-    """YAML's safe loader, with floats read as the Decimal they were written as and duplicate
-    keys refused (PyYAML would silently keep the last)."""
+    """YAML's safe loader, with floats read as the Decimal they were written as, duplicate keys
+    refused (PyYAML would silently keep the last), and the limits on nesting and on what aliases
+    may repeat enforced while the document is composed, before any of it is built."""
+
+    limits: Limits = DEFAULT_LIMITS
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+        self.repeated = 0
+        # Nodes each composed node stands for once every alias inside it is expanded.
+        self.expanded: dict[int, int] = {}
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            node = self.anchors.get(event.anchor) if event.anchor is not None else None
+            if node is not None:
+                self._repeat(node, event.start_mark)
+            return super().compose_node(parent, index)
+        self.depth += 1
+        if self.depth > self.limits.max_data_depth:
+            raise _DataProblemError(
+                f"lists and mappings are nested more than {self.limits.max_data_depth} deep",
+                **_at(self.peek_event().start_mark),  # type: ignore[no-untyped-call]
+            )
+        node = super().compose_node(parent, index)
+        self.depth -= 1
+        children: list[yaml.Node] = []
+        if isinstance(node, yaml.SequenceNode):
+            children = list(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            children = [part for pair in node.value for part in pair]
+        self.expanded[id(node)] = 1 + sum(self.expanded.get(id(c), 1) for c in children)
+        return node
+
+    def _repeat(self, node: yaml.Node, mark: yaml.Mark) -> None:
+        size = self.expanded.get(id(node))
+        if size is None:
+            raise _DataProblemError(
+                "an alias refers to the list or mapping it is inside", **_at(mark)
+            )
+        self.repeated += size
+        if self.repeated > self.limits.max_alias_nodes:
+            raise _DataProblemError(
+                f"aliases (*name) repeat more than {self.limits.max_alias_nodes:,} values; "
+                "a data file needs only a few (is this a 'billion laughs' file?)",
+                **_at(mark),
+            )
+
+
+def _refuse(loader: _ExactLoader, node: yaml.Node) -> None:
+    tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+    raise _DataProblemError(f"{tag} values are not allowed in a data file", **_at(node.start_mark))
 
 
 def _construct_float(loader: _ExactLoader, node: yaml.ScalarNode) -> Decimal | float:
@@ -48,17 +115,41 @@ def _construct_float(loader: _ExactLoader, node: yaml.ScalarNode) -> Decimal | f
     lowered = text.lower()
     if lowered in (".inf", "+.inf", "-.inf", ".nan"):
         return float(loader.construct_yaml_float(node))
-    return Decimal(text)
+    return _decimal(text, node.start_mark, loader.limits)
+
+
+def _decimal(text: str, mark: yaml.Mark | None, limits: Limits) -> Decimal:
+    """A number as the exact Decimal written, once its digits and exponent are within limits."""
+    if not looks_like_number(text):
+        raise _DataProblemError(f"{shown(text, 40)} is not a number", **_at(mark))
+    problem = number_text_problem(text, limits)
+    if problem is None:
+        with localcontext(EXACT):
+            value = Decimal(text)
+        problem = decimal_problem(value, limits) if not value.is_zero() else None
+        if problem is None or "too large" in problem:
+            return value  # a large value is reported by the validator, with its indicator
+    raise _DataProblemError(f"the number {shown(text, 40)} {problem}", **_at(mark))
 
 
 def _construct_mapping(loader: _ExactLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-    loader.flatten_mapping(node)
+    written = sum(1 for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge")
+    loader.flatten_mapping(node)  # puts the pairs merged in with <<: first, then those written
+    merged = len(node.value) - written
     mapping: dict[Any, Any] = {}
-    for key_node, value_node in node.value:
+    seen: set[Any] = set()
+    for position, (key_node, value_node) in enumerate(node.value):
+        if not isinstance(key_node, yaml.ScalarNode):
+            raise _DataProblemError(
+                "a key must be a name, not a list or a mapping", **_at(key_node.start_mark)
+            )
         key = loader.construct_object(key_node, deep=True)
-        if key in mapping:
-            mark = key_node.start_mark
-            raise _DuplicateKeyError(key, mark.line + 1, mark.column + 1)
+        if position >= merged:  # a key merged in may be overridden; one written twice may not
+            if key in seen:
+                raise _DataProblemError(
+                    f"'{shown(str(key))}' is given twice", **_at(key_node.start_mark)
+                )
+            seen.add(key)
         mapping[key] = loader.construct_object(value_node, deep=True)
     return mapping
 
@@ -68,6 +159,11 @@ def _construct_int(loader: _ExactLoader, node: yaml.ScalarNode) -> int | str:
     text = str(loader.construct_scalar(node))
     digits = text.replace("_", "")
     if digits.lstrip("+-").isdigit():
+        problem = number_text_problem(digits, loader.limits)
+        if problem is not None:
+            raise _DataProblemError(
+                f"the number {shown(digits, 40)} {problem}", **_at(node.start_mark)
+            )
         return int(digits, 10)
     return text  # 0x1F, 0b101, 1:30 stay text, and the validator says it is not a number
 
@@ -80,37 +176,120 @@ def _construct_bool(loader: _ExactLoader, node: yaml.ScalarNode) -> bool | str:
     return text
 
 
+def _construct_timestamp(loader: _ExactLoader, node: yaml.ScalarNode) -> object:
+    try:
+        return loader.construct_yaml_timestamp(node)
+    except (ValueError, TypeError, AttributeError, OverflowError):
+        text = shown(str(node.value), 40)
+        raise _DataProblemError(f"{text} is not a valid date", **_at(node.start_mark)) from None
+
+
 _ExactLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
 _ExactLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _ExactLoader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
 _ExactLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_ExactLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+for _tag in ("binary", "set", "omap", "pairs"):
+    _ExactLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse)
 
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     mapping: dict[str, Any] = {}
     for key, value in pairs:
         if key in mapping:
-            raise _DuplicateKeyError(key)
+            raise _DataProblemError(f"'{shown(key)}' is given twice")
         mapping[key] = value
     return mapping
 
 
-def parse_data(text: str, source_name: str) -> DataFile:
+def _json_loads(text: str, limits: Limits) -> object:
+    def whole(digits: str) -> int:
+        problem = number_text_problem(digits, limits)
+        if problem is not None:
+            raise _DataProblemError(f"the number {shown(digits, 40)} {problem}")
+        return int(digits)
+
+    try:
+        return json.loads(
+            text,
+            parse_float=lambda digits: _decimal(digits, None, limits),
+            parse_int=whole,
+            object_pairs_hook=_json_object,
+        )
+    except RecursionError:  # json's C parser checks its depth; ours is far lower, and says so
+        raise _DataProblemError(
+            f"lists and mappings are nested more than {limits.max_data_depth} deep"
+        ) from None
+
+
+def _yaml_loads(text: str, limits: Limits) -> object:
+    loader = _ExactLoader(text)
+    loader.limits = limits
+    try:
+        return loader.get_single_data()  # a safe loader: no arbitrary objects
+    finally:
+        loader.dispose()
+
+
+def _check_values(document: object, limits: Limits) -> None:
+    """Every list and mapping within the depth limit, every key and text within its length."""
+    stack: list[tuple[object, int]] = [(document, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, str):
+            if len(value) > limits.max_text_length:
+                raise _DataProblemError(
+                    f"a text of {len(value):,} characters ({shown(value, 40)}); "
+                    f"at most {limits.max_text_length:,} are allowed"
+                )
+            continue
+        if not isinstance(value, dict | list):
+            continue
+        if depth > limits.max_data_depth:
+            raise _DataProblemError(
+                f"lists and mappings are nested more than {limits.max_data_depth} deep"
+            )
+        if isinstance(value, list):
+            stack.extend((element, depth + 1) for element in value)
+            continue
+        for key, element in value.items():
+            if isinstance(key, str) and len(key) > limits.max_name_length:
+                raise _DataProblemError(
+                    f"a key of {len(key):,} characters ({shown(key, 40)}); "
+                    f"names have at most {limits.max_name_length:,}"
+                )
+            stack.append((element, depth + 1))
+
+
+def parse_data(text: str, source_name: str, limits: Limits = DEFAULT_LIMITS) -> DataFile:
     """Parse a data file's text: JSON when the name ends in .json, YAML otherwise."""
+    if not isinstance(text, str):
+        raise RubricArgumentError(
+            f"data text must be str, not {type(text).__name__}: decode it first"
+        )
+    if not isinstance(source_name, str):
+        raise RubricArgumentError(f"source_name must be str, not {type(source_name).__name__}")
+    name = escape(clip(source_name, 300))
+    if len(text) > limits.max_file_bytes:
+        raise DataFileError(
+            f"{name}: {len(text):,} characters, over the limit of {limits.max_file_bytes:,} "
+            "(see docs/limits.md)"
+        )
     try:
         if source_name.endswith(".json"):
-            document = json.loads(text, parse_float=Decimal, object_pairs_hook=_no_duplicates)
+            document = _json_loads(text, limits)
         else:
-            document = yaml.load(text, Loader=_ExactLoader)  # a safe loader: no arbitrary objects
-    except _DuplicateKeyError as error:
-        raise DataFileError(error.located(source_name)) from None
+            document = _yaml_loads(text, limits)
+        _check_values(document, limits)
+    except _DataProblemError as problem:
+        raise DataFileError(problem.located(name)) from None
     except json.JSONDecodeError as error:
         raise DataFileError(
-            f"{source_name}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}"
+            f"{name}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}"
         ) from None
     except yaml.YAMLError as error:
-        raise DataFileError(f"{source_name}: not valid YAML: {error}") from None
-    return _shape(document, source_name)
+        raise DataFileError(f"{name}: not valid YAML: {clip(str(error), 1000)}") from None
+    return _shape(document, name)
 
 
 def _shape(document: object, source_name: str) -> DataFile:
@@ -118,21 +297,25 @@ def _shape(document: object, source_name: str) -> DataFile:
         raise DataFileError(
             f"{source_name}: expected a mapping with 'indicators:' (and optional 'meta:')"
         )
-    unknown = [str(key) for key in document if key not in TOP_LEVEL_KEYS]
+    unknown = [shown(str(key), 40) for key in document if key not in TOP_LEVEL_KEYS]
     if unknown:
+        more = f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else ""
         raise DataFileError(
-            f"{source_name}: unknown top-level key(s) {', '.join(unknown)}; "
+            f"{source_name}: unknown top-level key(s) {', '.join(unknown[:5])}{more}; "
             "expected 'indicators:' and optional 'meta:'"
         )
     indicators = document.get("indicators")
     if not isinstance(indicators, Mapping):
         raise DataFileError(f"{source_name}: 'indicators:' must be a mapping of names to values")
-    meta = document.get("meta") or {}
+    meta = document.get("meta")
+    if meta is None:  # no meta, or `meta:` left empty
+        meta = {}
     if not isinstance(meta, Mapping):
         raise DataFileError(f"{source_name}: 'meta:' must be a mapping (district, year, …)")
     return DataFile(indicators=dict(indicators), meta=dict(meta))
 
 
-def read_data(path: str | os.PathLike[str]) -> DataFile:
-    """Read a district's data file from disk."""
-    return parse_data(read_text(path, "data file", DataFileError), os.fspath(path))
+def read_data(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> DataFile:
+    """Read a district's data file from disk (a regular file within the size limit)."""
+    text = read_text(path, "data file", DataFileError, limits)
+    return parse_data(text, os.fspath(path), limits)

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 
 import attrs
 
+from rubricdsl.escape import escape
+from rubricdsl.limits import DEFAULT_LIMITS
 from rubricdsl.source import Span, excerpt
 
 
@@ -30,14 +32,16 @@ class Diagnostic:
         return self.span.column if self.span else None
 
     def render(self) -> str:
-        where = self.source_name
+        """The finding as people read it: place, message, the line with a caret, a hint.
+        Text from the rubric in it is escaped, so it cannot drive a terminal."""
+        where = escape(self.source_name)
         if self.span is not None:
             where += f":{self.span.line}:{self.span.column}"
-        parts = [f"{where}: {self.severity}: {self.message}"]
+        parts = [f"{where}: {self.severity}: {escape(self.message)}"]
         if self.snippet:
             parts.append(self.snippet)
         if self.hint:
-            parts.append(f"  hint: {self.hint}")
+            parts.append(f"  hint: {escape(self.hint)}")
         return "\n".join(parts)
 
     def to_dict(self) -> dict[str, object]:
@@ -73,6 +77,16 @@ class RubricError(Exception):
     """Base of every error rubricdsl raises for something a user wrote or supplied."""
 
 
+class RubricArgumentError(RubricError, TypeError):
+    """A library call was given an argument of the wrong type (bytes for text, None for a path).
+    A TypeError, as Python's own calls raise, and a RubricError, as rubricdsl's calls raise."""
+
+
+def more_line(shown: int, total: int, noun: str) -> str:
+    """The closing line of a list cut short: "… and 99,950 more (100,000 errors in all)"."""
+    return f"… and {total - shown:,} more ({total:,} {noun} in all)"
+
+
 class _DiagnosticsError(RubricError):
     def __init__(self, diagnostics: Sequence[Diagnostic]) -> None:
         self.diagnostics: list[Diagnostic] = list(diagnostics)
@@ -80,10 +94,14 @@ class _DiagnosticsError(RubricError):
         self.line = first.line
         self.column = first.column
         self.hint = first.hint
-        body = "\n".join(d.render() for d in self.diagnostics)
-        more = len(self.diagnostics) - 1
-        summary = f"\n({len(self.diagnostics)} errors)" if more else ""
-        super().__init__(body + summary)
+        total = len(self.diagnostics)
+        shown = self.diagnostics[: DEFAULT_LIMITS.max_problems]
+        body = "\n".join(d.render() for d in shown)
+        if total > len(shown):
+            body += "\n" + more_line(len(shown), total, "errors")
+        elif total > 1:
+            body += f"\n({total} errors)"
+        super().__init__(body)
 
 
 class RubricSyntaxError(_DiagnosticsError):
@@ -102,14 +120,20 @@ class IndicatorProblem:
     message: str
 
     def __str__(self) -> str:
-        return f"{self.indicator}: {self.message}"
+        return f"{escape(self.indicator)}: {escape(self.message)}"
 
 
 class IndicatorError(RubricError):
-    """Indicator values given for an evaluation are missing, unknown, mistyped or out of range."""
+    """Indicator values given for an evaluation are missing, unknown, mistyped or out of range.
 
-    def __init__(self, problems: Sequence[IndicatorProblem]) -> None:
+    `problems` lists them (at most Limits.max_problems); `omitted` counts those past that."""
+
+    def __init__(self, problems: Sequence[IndicatorProblem], omitted: int = 0) -> None:
         self.problems: list[IndicatorProblem] = list(problems)
-        noun = "problem" if len(self.problems) == 1 else "problems"
+        self.omitted = omitted
+        total = len(self.problems) + omitted
+        noun = "problem" if total == 1 else "problems"
         lines = "\n".join(f"  - {p}" for p in self.problems)
-        super().__init__(f"indicator data has {len(self.problems)} {noun}:\n{lines}")
+        if omitted:
+            lines += "\n  " + more_line(len(self.problems), total, noun)
+        super().__init__(f"indicator data has {total:,} {noun}:\n{lines}")

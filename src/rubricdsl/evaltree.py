@@ -5,15 +5,16 @@ from __future__ import annotations
 import itertools
 import operator
 from collections.abc import Callable, Mapping, Sequence
-from decimal import ROUND_FLOOR, ROUND_HALF_UP, Decimal, localcontext
+from decimal import Decimal
 from typing import Any, Protocol, cast
 
 import attrs
 
 from rubricdsl import ast
 from rubricdsl.errors import Diagnostic
+from rubricdsl.exact import divide_half_up, exactly
 from rubricdsl.inputs import NotApplicable, Reading
-from rubricdsl.model import EXACT, CheckedRubric, fmt, rule_reach
+from rubricdsl.model import CheckedRubric, fmt, rule_reach
 from rubricdsl.trace import (
     CAPPED,
     MET,
@@ -30,8 +31,6 @@ from rubricdsl.trace import (
 )
 
 ZERO = Decimal(0)
-HUNDRED = Decimal(100)
-CENT = Decimal("0.01")
 
 Readings = Mapping[str, Reading]
 
@@ -197,7 +196,9 @@ class FixedScore:
     def __call__(self, readings: Readings) -> Outcome:
         if self.condition.holds(readings):
             verb = "deducted" if self.points < 0 else "given"
-            return Outcome(self.points, MET, f"condition holds: {fmt(abs(self.points))} {verb}")
+            return Outcome(
+                self.points, MET, f"condition holds: {fmt(self.points.copy_abs())} {verb}"
+            )
         return Outcome(ZERO, NOT_MET, "condition does not hold")
 
 
@@ -207,7 +208,7 @@ class AlwaysScore:
 
     def __call__(self, readings: Readings) -> Outcome:
         verb = "deducted" if self.points < 0 else "given"
-        return Outcome(self.points, MET, f"always: {fmt(abs(self.points))} {verb}")
+        return Outcome(self.points, MET, f"always: {fmt(self.points.copy_abs())} {verb}")
 
 
 @attrs.frozen
@@ -220,10 +221,12 @@ class PerUnitScore:
     def __call__(self, readings: Readings) -> Outcome:
         value = readings[self.name]
         assert isinstance(value, Decimal)
-        units = max((value / self.step).to_integral_value(rounding=ROUND_FLOOR), ZERO)
+        # Whole units by integer division: exact however many digits the value has (dividing
+        # first and rounding down would turn 9.99…9 into 10 once the digits pass the precision).
+        units = max(value // self.step, ZERO)
         raw = self.points * units
         detail = f"{fmt(units)} × {fmt(self.points)} = {fmt(raw)}"
-        if self.maximum is not None and abs(raw) > self.maximum:
+        if self.maximum is not None and raw.copy_abs() > self.maximum:
             raw = self.maximum if raw > 0 else -self.maximum
             detail += f", limited to {fmt(self.maximum)}"
         return Outcome(raw, MET if units > 0 else NOT_MET, detail)
@@ -237,7 +240,7 @@ class ProportionalScore:
     def __call__(self, readings: Readings) -> Outcome:
         rate = readings[self.name]
         assert isinstance(rate, Decimal)
-        raw = self.points * rate / HUNDRED
+        raw = (self.points * rate).scaleb(-2)  # / 100, exactly
         detail = f"{fmt(self.points)} × {fmt(rate)} / 100 = {fmt(raw)}"
         return Outcome(raw, MET if raw > 0 else NOT_MET, detail)
 
@@ -465,11 +468,8 @@ class RubricTree:
     vetoes: tuple[VetoNode, ...]
     warnings: tuple[Diagnostic, ...]
 
+    @exactly
     def evaluate(self, readings: Readings) -> Result:
-        with localcontext(EXACT):
-            return self._evaluate(readings)
-
-    def _evaluate(self, readings: Readings) -> Result:
         categories = tuple(category.evaluate(readings) for category in self.categories)
         base_categories = [c for c in categories if not c.is_bonus]
         na_points, _ = shortfall(self.info.base_max, base_categories)
@@ -497,8 +497,7 @@ def prorate(base_raw: Decimal, base_max: Decimal, base_limit: Decimal) -> Decima
     """合理缺项: base_raw × base_max / (base_max − na_points), rounded half-up to 2 decimals."""
     if base_limit <= 0:
         return ZERO
-    exact = base_raw * base_max / base_limit
-    return exact.quantize(CENT, rounding=ROUND_HALF_UP)
+    return divide_half_up(base_raw * base_max, base_limit, 2)
 
 
 # ---- compiling the checked model ---------------------------------------------------------------

@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import difflib
-import math
+import numbers
 from collections.abc import Mapping
 from decimal import Decimal
+from fractions import Fraction
 
 import attrs
 
 from rubricdsl.errors import IndicatorError, IndicatorProblem
+from rubricdsl.escape import clip
+from rubricdsl.exact import exactly
+from rubricdsl.limits import DEFAULT_LIMITS, Limits, decimal_problem
 from rubricdsl.model import IndicatorSpec, fmt
 
 Value = bool | Decimal | str | tuple[Decimal, ...]
@@ -26,59 +30,88 @@ Reading = Value | NotApplicable
 
 NA_KEY = "not_applicable"
 
-# No real indicator (a count, a rate, an amount in 万元) comes near this: such a value is a typo.
-LARGEST = Decimal(10) ** 15
-
 
 class InvalidValueError(Exception):
     """Internal: one indicator value is wrong; collected into an IndicatorError."""
 
 
-def to_decimal(value: object) -> Decimal | None:
-    """The exact decimal a number was written as (a float via its repr); None if not a number."""
+def is_bool(value: object) -> bool:
+    """True for a bool, and for numpy's bool (which registers with no abstract number type)."""
     if isinstance(value, bool):
+        return True
+    kind = getattr(getattr(value, "dtype", None), "kind", None)
+    return kind == "b" and getattr(value, "ndim", None) == 0
+
+
+def to_decimal(value: object) -> Decimal | None:
+    """The exact decimal a number was written as (a float via its shortest repr); None if it is
+    not a number. Accepts any type registered as a `numbers` ABC (numpy's ints and floats, say)
+    without importing it; a Fraction only when it is an exact decimal."""
+    if is_bool(value):
         return None
-    if isinstance(value, int):
-        return Decimal(value)
-    if isinstance(value, float):
-        return Decimal(repr(value))
     if isinstance(value, Decimal):
         return value
+    if isinstance(value, numbers.Integral):
+        return Decimal(int(value))
+    if isinstance(value, numbers.Rational):
+        return _fraction(Fraction(int(value.numerator), int(value.denominator)))
+    if isinstance(value, numbers.Real):
+        return Decimal(float.__repr__(float(value)))
     return None
 
 
+def _fraction(value: Fraction) -> Decimal:
+    denominator = value.denominator
+    twos = fives = 0
+    while denominator % 2 == 0:
+        denominator, twos = denominator // 2, twos + 1
+    while denominator % 5 == 0:
+        denominator, fives = denominator // 5, fives + 1
+    if denominator != 1:
+        raise InvalidValueError(f"{value} has no exact decimal value")
+    places = max(twos, fives)
+    return Decimal(value.numerator * 10**places // value.denominator).scaleb(-places)
+
+
 def _shown(value: object) -> str:
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
+    """A value as it may appear in a message: its repr, clipped (escaping happens on output)."""
+    if isinstance(value, Decimal):
+        return clip(fmt(value) if value.is_finite() and value.adjusted() < 100 else str(value), 40)
+    if isinstance(value, str):
+        return clip(repr(value[:41]), 40)
+    try:
+        return clip(repr(value), 40)
+    except Exception:  # the caller's object may fail even to describe itself
+        return f"a {type(value).__name__}"
 
 
 def _number(spec: IndicatorSpec, raw: object) -> Decimal:
     """The value as an exact Decimal; InvalidValueError says why it is not one."""
     value = to_decimal(raw)
     if value is None:
-        if isinstance(raw, bool):
-            raise InvalidValueError(f"{raw} is a bool, not a {spec.kind}")
+        if is_bool(raw):
+            raise InvalidValueError(f"{bool(raw)} is a bool, not a {spec.kind}")
         if isinstance(raw, str):
             hint = " (write the number alone, without %)" if raw.strip().endswith("%") else ""
             raise InvalidValueError(f"{_shown(raw)} is text, not a {spec.kind}{hint}")
         raise InvalidValueError(f"{_shown(raw)} is not a number")
-    if not value.is_finite() or (isinstance(raw, float) and not math.isfinite(raw)):
-        raise InvalidValueError(f"{raw} is not a finite number")
-    if abs(value) >= LARGEST:
-        raise InvalidValueError(f"{raw} is too large to be an indicator value (a typo?)")
+    problem = decimal_problem(value)
+    if problem is not None:
+        raise InvalidValueError(f"{_shown(value)} {problem}")
     return value
 
 
 def _range_problem(spec: IndicatorSpec, value: Decimal) -> str | None:
+    shown = clip(fmt(value), 40)
     if spec.kind == "count":
         if value != value.to_integral_value():
-            return f"{fmt(value)} is not a whole number (a count)"
+            return f"{shown} is not a whole number (a count)"
         if value < 0:
-            return f"a count cannot be negative ({fmt(value)})"
+            return f"a count cannot be negative ({shown})"
     if spec.kind in ("percent", "score") and not Decimal(0) <= value <= Decimal(100):
-        return f"{fmt(value)} is outside 0–100 (a {spec.kind})"
+        return f"{shown} is outside 0–100 (a {spec.kind})"
     if spec.kind == "amount" and value < 0:
-        return f"an amount cannot be negative ({fmt(value)} {spec.unit})"
+        return f"an amount cannot be negative ({shown} {spec.unit})"
     return None
 
 
@@ -87,8 +120,8 @@ def read_value(spec: IndicatorSpec, raw: object) -> Reading:
     if isinstance(raw, Mapping):
         return _not_applicable(spec, raw)
     if spec.kind == "bool":
-        if isinstance(raw, bool):
-            return raw
+        if is_bool(raw):
+            return bool(raw)
         raise InvalidValueError(f"{_shown(raw)} is not a bool (write true or false)")
     if spec.kind == "enum":
         if isinstance(raw, str) and raw in spec.levels:
@@ -122,7 +155,11 @@ def _series(spec: IndicatorSpec, raw: object) -> tuple[Decimal, ...]:
     return tuple(values)
 
 
-def _not_applicable(spec: IndicatorSpec, raw: Mapping[object, object]) -> NotApplicable:
+def _not_applicable(spec: IndicatorSpec, given: Mapping[object, object]) -> NotApplicable:
+    try:
+        raw = dict(given)
+    except Exception as problem:  # the caller's own Mapping
+        raise InvalidValueError(f"could not be read ({type(problem).__name__})") from None
     if set(raw) != {NA_KEY}:
         keys = ", ".join(sorted(str(k) for k in raw))
         raise InvalidValueError(f'a mapping ({keys}) is only allowed as {{{NA_KEY}: "<reason>"}}')
@@ -133,13 +170,17 @@ def _not_applicable(spec: IndicatorSpec, raw: Mapping[object, object]) -> NotApp
     reason = raw[NA_KEY]
     if not isinstance(reason, str) or not reason.strip():
         raise InvalidValueError('not applicable needs a reason: {not_applicable: "<reason>"}')
+    if len(reason) > DEFAULT_LIMITS.max_text_length:
+        raise InvalidValueError(
+            f"the reason has {len(reason):,} characters; "
+            f"at most {DEFAULT_LIMITS.max_text_length:,} are allowed"
+        )
     return NotApplicable(reason.strip())
 
 
-def read_indicators(
-    specs: Mapping[str, IndicatorSpec], indicators: Mapping[str, object]
-) -> dict[str, Reading]:
-    """Every declared indicator's value, checked; IndicatorError lists all problems at once."""
+def copy_indicators(indicators: object) -> dict[object, object]:
+    """The caller's mapping copied once, so nothing it does later (another thread changing it, a
+    key that fails to read) can reach the evaluation; IndicatorError when it cannot be read."""
     if not isinstance(indicators, Mapping):
         raise IndicatorError(
             [
@@ -149,22 +190,70 @@ def read_indicators(
                 )
             ]
         )
-    problems: list[IndicatorProblem] = []
+    if type(indicators) is dict:
+        return indicators.copy()  # one step under the GIL: no thread can change it midway
+    copied: dict[object, object] = {}
+    key: object = "(indicators)"
+    try:
+        for key in list(indicators):
+            copied[key] = indicators[key]
+    except Exception as problem:  # the caller's own Mapping: any exception is theirs to fix
+        name = clip(str(key), 80)
+        reason = clip(f"{type(problem).__name__}: {problem}", 200)
+        raise IndicatorError([IndicatorProblem(name, f"could not be read ({reason})")]) from None
+    return copied
+
+
+@exactly
+def read_indicators(
+    specs: Mapping[str, IndicatorSpec],
+    indicators: Mapping[str, object],
+    limits: Limits = DEFAULT_LIMITS,
+) -> dict[str, Reading]:
+    """Every declared indicator's value, checked; IndicatorError lists all problems at once (the
+    first `limits.max_problems` in full, the others counted)."""
+    given = copy_indicators(indicators)
+    problems = _Problems(limits.max_problems)
     readings: dict[str, Reading] = {}
     for name, spec in specs.items():
-        if name not in indicators:
-            problems.append(IndicatorProblem(name, f"missing ({spec.describe()})"))
+        if name not in given:
+            problems.add(name, f"missing ({spec.describe()})")
             continue
         try:
-            readings[name] = read_value(spec, indicators[name])
+            readings[name] = read_value(spec, given[name])
         except InvalidValueError as error:
-            problems.append(IndicatorProblem(name, str(error)))
-    for key in indicators:
-        if key in specs:
+            problems.add(name, str(error))
+    for key in given:
+        if isinstance(key, str) and key in specs:
             continue
-        close = difflib.get_close_matches(str(key), list(specs), n=1, cutoff=0.6)
+        if problems.full:
+            problems.omitted += 1
+            continue
+        text = key if isinstance(key, str) else repr(key)
+        close = []
+        if len(text) <= limits.max_name_length:
+            close = difflib.get_close_matches(text, list(specs), n=1, cutoff=0.6)
         hint = f"; did you mean '{close[0]}'?" if close else ""
-        problems.append(IndicatorProblem(str(key), f"unknown indicator{hint}"))
-    if problems:
-        raise IndicatorError(problems)
+        problems.add(clip(text, 80), f"unknown indicator{hint}")
+    if problems.found or problems.omitted:
+        raise IndicatorError(problems.found, problems.omitted)
     return readings
+
+
+@attrs.define
+class _Problems:
+    """Problems found so far: the first `limit` kept, the rest only counted."""
+
+    limit: int
+    found: list[IndicatorProblem] = attrs.Factory(list)
+    omitted: int = 0
+
+    @property
+    def full(self) -> bool:
+        return len(self.found) >= self.limit
+
+    def add(self, indicator: str, message: str) -> None:
+        if self.full:
+            self.omitted += 1
+        else:
+            self.found.append(IndicatorProblem(indicator, message))

@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterator, Mapping
-from decimal import ROUND_HALF_EVEN, Context, Decimal, DivisionByZero, InvalidOperation
+from decimal import Decimal
 from types import MappingProxyType
 
 import attrs
 
 from rubricdsl import ast
 from rubricdsl.errors import Diagnostic, RubricCompileError, diagnostic
+from rubricdsl.escape import clip
+from rubricdsl.exact import exactly
 from rubricdsl.source import Span
 
 NUMERIC_KINDS = frozenset({"count", "percent", "score", "amount", "number"})
 BOUNDED_KINDS = {"percent": (Decimal(0), Decimal(100)), "score": (Decimal(0), Decimal(100))}
 ORDERING = frozenset({">=", ">", "<=", "<"})
+LAST_YEAR = 9999
 
 
 @attrs.frozen
@@ -89,10 +92,6 @@ def declared_points(member: ast.Group | ast.Item) -> Decimal:
     if member.total is not None:
         return member.total
     return sum((item.points for item in member.items), Decimal(0))
-
-
-# Wide enough that no rubric arithmetic is ever rounded, whatever the caller's own context says.
-EXACT = Context(prec=60, rounding=ROUND_HALF_EVEN, traps=[InvalidOperation, DivisionByZero])
 
 
 def tidy(value: Decimal) -> Decimal:
@@ -193,8 +192,10 @@ class _Checker:
             )
             return 0
         value = Decimal(field.value)
-        if value != value.to_integral_value() or value < 1:
-            self.error("bad-year", f"year {field.value} is not a whole year", field.span)
+        if value != value.to_integral_value() or not 1 <= value <= LAST_YEAR:
+            self.error(
+                "bad-year", f"year {clip(fmt(value), 20)} is not a year (1–{LAST_YEAR})", field.span
+            )
             return 0
         return int(value)
 
@@ -690,6 +691,7 @@ def _position(found: Diagnostic) -> tuple[int, int]:
     return (found.line or 0, found.column or 0)
 
 
+@exactly
 def check(file: ast.RubricFile, text: str, source_name: str) -> CheckedRubric:
     """Check a parsed rubric; raise RubricCompileError with every error found, sorted by place."""
     checker = _Checker(file, text, source_name)

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import difflib
 import functools
+from decimal import Decimal
 
 from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from rubricdsl.errors import RubricSyntaxError, diagnostic
-from rubricdsl.source import Span
+from rubricdsl.escape import clip
+from rubricdsl.limits import DEFAULT_LIMITS, Limits, decimal_problem, number_text_problem
+from rubricdsl.source import Span, source_lines
 
 # What a user should read for a terminal the parser expected.
 _TERMINAL_NAMES = {
@@ -36,13 +39,66 @@ def grammar_parser() -> Lark:
     )
 
 
-def parse_tree(text: str, source_name: str) -> Tree[Token]:
-    """Parse rubric text; raise RubricSyntaxError naming what was expected where it went wrong."""
+def parse_tree(text: str, source_name: str, limits: Limits = DEFAULT_LIMITS) -> Tree[Token]:
+    """Parse rubric text; raise RubricSyntaxError naming what was expected where it went wrong,
+    or what in the text is beyond the limits (docs/limits.md)."""
     parser = grammar_parser()
     try:
-        return parser.parse(text)
+        tree = parser.parse(text)
     except UnexpectedInput as error:
         raise _syntax_error(error, text, source_name) from None
+    problems = beyond_limits(tree, limits)
+    if problems:
+        raise RubricSyntaxError(
+            [
+                diagnostic("error", "limit", message, source_name=source_name, text=text, span=span)
+                for message, span in problems
+            ]
+        )
+    return tree
+
+
+def beyond_limits(tree: Tree[Token], limits: Limits) -> list[tuple[str, Span]]:
+    """What in the parse tree is past the limits: nesting, and the size of numbers, names and
+    texts. Walked without recursion, so no depth of input can exhaust the stack here; everything
+    after this stage may recurse, as the depth is bounded."""
+    problems: list[tuple[str, Span]] = []
+    stack: list[tuple[Tree[Token] | Token, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, Token):
+            problem = _token_problem(node, limits)
+            if problem is not None:
+                problems.append((problem, _token_span(node)))
+            continue
+        if depth > limits.max_rubric_depth:
+            span = Span.point(node.meta.line, node.meta.column) if not node.meta.empty else None
+            message = (
+                f"the rubric is nested more than {limits.max_rubric_depth} levels deep here "
+                "(conditions inside conditions); split the condition"
+            )
+            problems.append((message, span or Span.point(1, 1)))
+            continue
+        stack.extend((child, depth + 1) for child in reversed(node.children))
+    return sorted(problems, key=lambda problem: (problem[1].line, problem[1].column))
+
+
+def _token_problem(token: Token, limits: Limits) -> str | None:
+    text = str(token)
+    if token.type == "NUMBER":
+        problem = number_text_problem(text, limits)
+        if problem is None:
+            problem = decimal_problem(Decimal(text), limits)
+        return f"the number {clip(text, 40)} {problem}" if problem else None
+    if token.type == "STRING" and len(text) > limits.max_text_length:
+        return f"a text of {len(text):,} characters; at most {limits.max_text_length:,} are allowed"
+    if token.type in ("NAME", "ITEM_ID") and len(text) > limits.max_name_length:
+        return f"a name of {len(text):,} characters; at most {limits.max_name_length:,}"
+    return None
+
+
+def _token_span(token: Token) -> Span:
+    return Span.point(token.line or 1, token.column or 1, min(len(str(token)), 200))
 
 
 def _keyword(terminal: str) -> str | None:
@@ -75,20 +131,18 @@ def _syntax_error(error: UnexpectedInput, text: str, source_name: str) -> Rubric
     column = max(getattr(error, "column", 1) or 1, 1)
     hint = None
     if isinstance(error, UnexpectedEOF):
-        lines = text.splitlines() or [""]
-        line, column = len(lines), len(lines[-1]) + 1
+        line, column = _end_of(text)
         message = f"the rubric ends too early: expected {_expected(set(error.expected))}"
         span = Span.point(line, column)
     elif isinstance(error, UnexpectedToken):
         token = error.token
         expected = _expected(error.accepts or error.expected)
         if token.type == "$END":
-            lines = text.splitlines() or [""]
-            line, column = len(lines), len(lines[-1]) + 1
+            line, column = _end_of(text)
             message = f"the rubric ends too early: expected {expected}"
             span = Span.point(line, column)
         else:
-            message = f"unexpected {token.value!r}: expected {expected}"
+            message = f"unexpected {clip(str(token.value), 40)!r}: expected {expected}"
             span = Span.point(line, column, len(str(token.value)))
             hint = _hint_for(token, error)
     elif isinstance(error, UnexpectedCharacters):
@@ -105,6 +159,12 @@ def _syntax_error(error: UnexpectedInput, text: str, source_name: str) -> Rubric
         "error", "syntax", message, source_name=source_name, text=text, span=span, hint=hint
     )
     return RubricSyntaxError([found])
+
+
+def _end_of(text: str) -> tuple[int, int]:
+    """Line and column just past the last character, a final newline aside."""
+    lines = source_lines(text.removesuffix("\n"))
+    return len(lines), len(lines[-1]) + 1
 
 
 def _hint_for(token: Token, error: UnexpectedToken) -> str | None:

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import attrs
 
+from rubricdsl.errors import RubricArgumentError
+from rubricdsl.escape import clip, escape, escape_block, json_escape
+from rubricdsl.exact import exactly
+from rubricdsl.limits import DEFAULT_LIMITS
 from rubricdsl.model import fmt
 from rubricdsl.source import display_width
 from rubricdsl.trace import (
@@ -25,12 +32,48 @@ STATUS_WORDS = {MET: "met", NOT_MET: "not met", NOT_APPLICABLE: "n/a", CAPPED: "
 WORDING_WIDTH = 44
 
 
-def render_json(result: Result, meta: Mapping[str, object] | None = None) -> str:
-    """The result as indented JSON; exact decimals are strings."""
+@exactly
+def render_json(result: Result, meta: Mapping[Any, object] | None = None) -> str:
+    """The result as indented, strict JSON (RFC 8259: no NaN or Infinity); exact decimals are
+    strings, meta keys are text, and characters a terminal would act on are \\u escapes."""
     document = result.to_dict()
     if meta:
-        document = {"meta": dict(meta), **document}
-    return json.dumps(document, ensure_ascii=False, indent=2, default=str)
+        document = {"meta": json_ready(meta), **document}
+    return json_escape(json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False))
+
+
+def json_ready(value: object, depth: int = 0) -> Any:
+    """Meta as JSON can hold it: keys as text, dates as ISO text, non-finite numbers as the
+    text "NaN", "Infinity" or "-Infinity", anything else as its str."""
+    if depth > DEFAULT_LIMITS.max_data_depth:
+        raise RubricArgumentError(f"meta is nested more than {DEFAULT_LIMITS.max_data_depth} deep")
+    if value is None or isinstance(value, bool | str):
+        return value
+    if isinstance(value, Mapping):
+        return {meta_key(key): json_ready(item, depth + 1) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(item, depth + 1) for item in value]
+    if isinstance(value, float):
+        return value if math.isfinite(value) else json.dumps(value)
+    if isinstance(value, int):
+        # Python refuses to print an int of more than 4,300 digits; a Decimal prints any.
+        return value if abs(value) < 10**DEFAULT_LIMITS.max_digits else str(Decimal(value))
+    if isinstance(value, date):
+        return value.isoformat()
+    return str(value)
+
+
+def meta_key(key: object) -> str:
+    """A meta key as text: YAML allows numbers, dates and true/false as keys; JSON does not."""
+    if isinstance(key, str):
+        return key
+    if isinstance(key, bool):
+        return "true" if key else "false"
+    if key is None:
+        return "null"
+    if isinstance(key, date):
+        return key.isoformat()
+    return str(key)
 
 
 def pad(text: str, width: int, *, right: bool = False) -> str:
@@ -85,7 +128,7 @@ def losses(result: Result) -> list[Loss]:
 
 
 def _item_block(item: ItemTrace, path: str) -> list[str]:
-    heading = f"item {item.id}  {item.title}   ({path})"
+    heading = f"item {item.id}  {escape(item.title)}   ({path})"
     score = f"{fmt(item.score)} / {fmt(item.max)}"
     if item.na_points:
         score += f"   (合理缺项 {fmt(item.na_points)})"
@@ -97,8 +140,8 @@ def _item_block(item: ItemTrace, path: str) -> list[str]:
                 STATUS_WORDS[rule.status],
                 fmt(rule.gave),
                 fmt(rule.reach) if rule.points > 0 else fmt(rule.points),
-                shorten(rule.text, WORDING_WIDTH),
-                rule.values_text(),
+                shorten(escape(rule.text), WORDING_WIDTH),
+                escape(rule.values_text()),
             ]
         )
     lines += ["    " + line for line in table(rows, numeric=frozenset({1, 2}))]
@@ -107,14 +150,14 @@ def _item_block(item: ItemTrace, path: str) -> list[str]:
         lines.append(f"    (no rule can award {unreachable} of its {maximum} points)")
     for veto in item.vetoes:
         if veto.triggered:
-            lines.append(f"    VETO struck: {veto.text}")
+            lines.append(f"    VETO struck: {escape(veto.text)}")
     return lines
 
 
 def _totals(result: Result) -> list[str]:
     rows = [["", "score", "max"]]
     for category in result.categories:
-        name = category.title + (" (bonus)" if category.is_bonus else "")
+        name = escape(category.title) + (" (bonus)" if category.is_bonus else "")
         note = f"  capped from {fmt(category.earned)}" if category.cut else ""
         rows.append([name, fmt(category.score), fmt(category.max) + note])
     info = result.rubric
@@ -135,7 +178,10 @@ def _losses_block(result: Result) -> list[str]:
         return ["  none"]
     lines = []
     for loss in found:
-        head = f"  {pad(fmt(loss.points), 5, right=True)}  item {loss.item.id} {loss.item.title}"
+        head = (
+            f"  {pad(fmt(loss.points), 5, right=True)}  item {loss.item.id} "
+            f"{escape(loss.item.title)}"
+        )
         if loss.bonus:
             head += " (bonus)"
         if loss.rule is None:
@@ -143,24 +189,28 @@ def _losses_block(result: Result) -> list[str]:
                 head + f": no rule can award these points (declared {fmt(loss.item.declared)})"
             )
             continue
-        lines.append(f"{head}, line {loss.rule.line}: {loss.rule.text}")
-        lines.append(f"         {loss.rule.values_text()}  ({loss.rule.detail})")
+        lines.append(f"{head}, line {loss.rule.line}: {escape(loss.rule.text)}")
+        lines.append(f"         {escape(loss.rule.values_text())}  ({escape(loss.rule.detail)})")
     return lines
 
 
-def render_text(result: Result, meta: Mapping[str, object] | None = None) -> str:
-    """A report: a table per item, then the totals, then the points lost, largest first."""
+@exactly
+def render_text(result: Result, meta: Mapping[Any, object] | None = None) -> str:
+    """A report: a table per item, then the totals, then the points lost, largest first.
+
+    Every text from the rubric or the data is escaped on its line (ESC shows as \\x1b, a
+    newline inside a value as \\n), so no input can drive the terminal or forge a line."""
     info = result.rubric
-    lines = [f"{info.title}  ({info.year})"]
+    lines = [f"{escape(info.title)}  ({info.year})"]
     if meta:
-        lines.append("  ".join(f"{key}: {value}" for key, value in meta.items()))
+        lines.append("  ".join(_meta_field(key, value) for key, value in meta.items()))
     lines.append("")
     for category in result.categories:
         for member in category.members:
             items = member.items if isinstance(member, GroupTrace) else (member,)
-            path = category.title
+            path = escape(category.title)
             if isinstance(member, GroupTrace):
-                path += f" › {member.title}"
+                path += f" / {escape(member.title)}"
             for item in items:
                 lines += _item_block(item, path)
                 lines.append("")
@@ -180,4 +230,18 @@ def render_text(result: Result, meta: Mapping[str, object] | None = None) -> str
             f"The rubric has {len(result.warnings)} warnings: "
             "run `rubricdsl check` on it to see them."
         )
-    return "\n".join(lines) + "\n"
+    return escape_block("\n".join(lines) + "\n")
+
+
+META_WIDTH = 200
+
+
+def _meta_field(key: object, value: object) -> str:
+    ready = json_ready(value)
+    if isinstance(ready, str):
+        text = ready
+    elif isinstance(ready, bool | int | float) or ready is None:
+        text = json.dumps(ready)
+    else:
+        text = json.dumps(ready, ensure_ascii=False)
+    return f"{escape(clip(meta_key(key), META_WIDTH))}: {escape(clip(text, META_WIDTH))}"

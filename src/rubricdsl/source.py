@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import os
-from typing import TYPE_CHECKING
+import functools
 
 import attrs
 from wcwidth import wcswidth
 
-if TYPE_CHECKING:
-    from rubricdsl.errors import RubricError
+from rubricdsl.escape import escape
 
 
 @attrs.frozen
@@ -32,30 +30,40 @@ def display_width(text: str) -> int:
     return width if width >= 0 else len(text)
 
 
+@functools.lru_cache(maxsize=4)
+def source_lines(text: str) -> tuple[str, ...]:
+    """The lines of a rubric as the grammar counts them: split at "\n" only (not at the other
+    characters Python's splitlines breaks at, such as U+2028 or a form feed)."""
+    return tuple(line.removesuffix("\r") for line in text.split("\n"))
+
+
+# Columns of a source line shown around the caret; a longer line is cut, with "…" on each side.
+EXCERPT_BEFORE = 40
+EXCERPT_WIDTH = 100
+
+
 def excerpt(text: str, span: Span) -> str:
     """The source line of `span` with carets under the spanned text (one line at most)."""
-    lines = text.splitlines()
+    lines = source_lines(text)
     if not 1 <= span.line <= len(lines):
         return ""
-    line = lines[span.line - 1].replace("\t", " ")  # one column per character, as lark counts
+    line = lines[span.line - 1]
     start = min(max(span.column - 1, 0), len(line))
     end = span.end_column - 1 if span.end_line == span.line else len(line)
     end = min(max(end, start + 1), max(len(line), start + 1))
-    pad = " " * display_width(line[:start])
-    marks = "^" * max(display_width(line[start:end]), 1)
+    first = max(start - EXCERPT_BEFORE, 0)
+    last = min(max(end, start + 1), first + EXCERPT_WIDTH)
+    before = ("…" if first else "") + _shown_source(line[first:start])
+    marked = _shown_source(line[start:last])
+    after = _shown_source(line[last : first + EXCERPT_WIDTH]) + (
+        "…" if len(line) > first + EXCERPT_WIDTH else ""
+    )
+    pad = " " * display_width(before)
+    marks = "^" * max(display_width(marked), 1)
     gutter = f"{span.line:>5} | "
-    return f"{gutter}{line}\n{' ' * (len(gutter) - 2)}| {pad}{marks}"
+    return f"{gutter}{before}{marked}{after}\n{' ' * (len(gutter) - 2)}| {pad}{marks}"
 
 
-def read_text(path: str | os.PathLike[str], what: str, error: type[RubricError]) -> str:
-    """A UTF-8 file's text (a BOM is dropped); `error` says plainly why it cannot be read."""
-    name = os.fspath(path)
-    try:
-        with open(path, encoding="utf-8-sig") as handle:
-            return handle.read()
-    except FileNotFoundError:
-        raise error(f"{name}: no such {what}") from None
-    except UnicodeDecodeError as problem:
-        raise error(f"{name}: not UTF-8 text ({problem.reason})") from None
-    except OSError as problem:
-        raise error(f"{name}: cannot read ({problem.strerror})") from None
+def _shown_source(text: str) -> str:
+    # A tab is one column to lark; every other control is shown as its escape.
+    return escape(text.replace("\t", " "))

@@ -9,6 +9,7 @@ from typing import Any
 import attrs
 
 from rubricdsl.errors import Diagnostic
+from rubricdsl.exact import exactly
 from rubricdsl.inputs import NotApplicable, Reading
 from rubricdsl.model import fmt, tidy
 
@@ -118,11 +119,13 @@ class Reachable:
     na_points: Decimal
 
     @property
+    @exactly
     def reachable(self) -> Decimal:
         """The most it can score with the not-applicable rules dropped."""
         return self.max - self.unreachable
 
     @property
+    @exactly
     def full_reach(self) -> Decimal:
         """The most it could score if every rule applied."""
         return self.reachable + self.na_points
@@ -146,6 +149,7 @@ class ItemTrace(Reachable):
     vetoes: tuple[VetoTrace, ...] = ()
 
     @property
+    @exactly
     def lost(self) -> Decimal:
         return self.max - self.score
 
@@ -180,6 +184,7 @@ class GroupTrace(Reachable):
     items: tuple[ItemTrace, ...]
 
     @property
+    @exactly
     def cut(self) -> Decimal:
         return self.earned - self.score
 
@@ -213,6 +218,7 @@ class CategoryTrace(Reachable):
     members: tuple[GroupTrace | ItemTrace, ...]
 
     @property
+    @exactly
     def cut(self) -> Decimal:
         return self.earned - self.score
 

@@ -1,0 +1,94 @@
+"""Reading rubric and data files from disk: regular files only, within the size limit, UTF-8."""
+
+from __future__ import annotations
+
+import os
+import stat
+
+from rubricdsl.errors import RubricArgumentError, RubricError
+from rubricdsl.escape import clip, escape
+from rubricdsl.limits import DEFAULT_LIMITS, MIB, Limits
+
+
+def path_text(path: object, what: str) -> str:
+    """The path as text; TypeError for what is not a path, so a caller's mistake reads plainly."""
+    if isinstance(path, (str, os.PathLike)):
+        name = os.fspath(path)
+        if isinstance(name, str):
+            return name
+    raise RubricArgumentError(
+        f"the {what} must be a path (str or os.PathLike[str]), not {type(path).__name__}"
+    )
+
+
+def read_text(
+    path: str | os.PathLike[str],
+    what: str,
+    error: type[RubricError],
+    limits: Limits = DEFAULT_LIMITS,
+) -> str:
+    """A UTF-8 regular file's text (a BOM is dropped), read within the size limit; `error` says
+    plainly why it cannot be. Devices, pipes and folders are refused before anything is read,
+    and opening never blocks (a FIFO with no writer would wait forever)."""
+    name = path_text(path, what)
+    if not name:
+        raise error(f"no {what} given (the path is empty)")
+    shown_name = escape(clip(name, 300))
+    if "\0" in name:
+        raise error(f"{shown_name}: a path cannot contain a NUL character")
+    try:
+        descriptor = os.open(name, os.O_RDONLY | _NONBLOCK | _BINARY)
+    except FileNotFoundError:
+        raise error(f"{shown_name}: no such {what}") from None
+    except OSError as problem:
+        raise error(f"{shown_name}: cannot read ({problem.strerror})") from None
+    try:
+        data = _read_regular(descriptor, shown_name, what, error, limits.max_file_bytes)
+    finally:
+        os.close(descriptor)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as problem:
+        line = data.count(b"\n", 0, problem.start) + 1
+        raise error(
+            f"{shown_name}:{line}: not UTF-8 text ({problem.reason} at byte {problem.start:,}); "
+            "save the file as UTF-8"
+        ) from None
+
+
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+_BINARY = getattr(os, "O_BINARY", 0)
+_CHUNK = 1 << 20
+
+
+def _read_regular(
+    descriptor: int, shown_name: str, what: str, error: type[RubricError], max_bytes: int
+) -> bytes:
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            kind = "a folder" if stat.S_ISDIR(status.st_mode) else "a device, pipe or socket"
+            raise error(f"{shown_name}: not a regular file ({kind}); give the {what} as a file")
+        if status.st_size > max_bytes:
+            raise error(_too_large(shown_name, what, max_bytes))
+        chunks: list[bytes] = []
+        size = 0
+        while size <= max_bytes:  # a file may grow while it is read: stop past the limit
+            chunk = os.read(descriptor, min(_CHUNK, max_bytes + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    except OSError as problem:
+        raise error(f"{shown_name}: cannot read ({problem.strerror})") from None
+    if size > max_bytes:
+        raise error(_too_large(shown_name, what, max_bytes))
+    return b"".join(chunks)
+
+
+def _too_large(shown_name: str, what: str, max_bytes: int) -> str:
+    return (
+        f"{shown_name}: larger than the limit of {max_bytes / MIB:g} MB for a {what} "
+        "(raise it with --max-file-mb, or Limits(max_file_bytes=...) in Python; "
+        "see docs/limits.md)"
+    )

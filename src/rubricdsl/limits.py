@@ -1,0 +1,92 @@
+"""The limits on what rubricdsl reads — sizes, depths, digits, lengths, counts — declared once."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+import attrs
+
+MIB = 1024 * 1024
+
+
+@attrs.frozen
+class Limits:
+    """What a rubric or data file may hold. Every limit is far above what a real table or a
+    district's data needs, and low enough that no input can exhaust time or memory.
+
+    Pass your own to `load`, `loads`, `read_data` and `parse_data` to raise one
+    (`Limits(max_file_bytes=200 * MIB)`), or on the command line `--max-file-mb`.
+    docs/limits.md explains each one.
+    """
+
+    # A file larger than this is refused before it is read.
+    max_file_bytes: int = 10 * MIB
+    # Lists and mappings inside lists and mappings, in a data file.
+    max_data_depth: int = 32
+    # Nodes that YAML aliases (*name) may repeat in all: a merge key (<<: *base) needs a few;
+    # a "billion laughs" file needs billions.
+    max_alias_nodes: int = 10_000
+    # Levels of nesting in a rubric (and / or / not / parentheses inside a rule).
+    max_rubric_depth: int = 100
+    # Digits a number may be written with, and how far from the decimal point a digit may lie.
+    max_digits: int = 1_000
+    # Characters in a name (an indicator, a key of a data file).
+    max_name_length: int = 200
+    # Characters in one text value (a reason, a meta value, a rubric's wording).
+    max_text_length: int = 100_000
+    # Problems listed in one error message; the rest are counted ("and 995 more").
+    max_problems: int = 50
+
+    def __attrs_post_init__(self) -> None:
+        for field in attrs.fields(Limits):
+            value = getattr(self, field.name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                raise ValueError(f"Limits.{field.name} must be a positive int, not {value!r}")
+
+
+DEFAULT_LIMITS = Limits()
+
+# Indicator values and rubric points are counts, rates and amounts in 万元: a number this large
+# is a typo, and refusing it keeps every sum and product well inside the exact context.
+LARGEST = Decimal(10) ** 15
+
+_NUMBER_TEXT = re.compile(r"[+-]?(?:\d[\d_]*)?(?:\.\d[\d_]*|\.)?(?:[eE][+-]?\d+)?")
+
+
+def number_text_problem(text: str, limits: Limits = DEFAULT_LIMITS) -> str | None:
+    """Why a number written as `text` is beyond the limits (checked before it is converted);
+    None when it is within them. `text` must already look like a number."""
+    mantissa, _, exponent_text = text.lower().partition("e")
+    digits = sum(character.isdigit() for character in mantissa)
+    if digits > limits.max_digits:
+        return f"has {digits:,} digits; numbers may have at most {limits.max_digits:,}"
+    if exponent_text and len(exponent_text.lstrip("+-").lstrip("0")) > 9:
+        return f"has an exponent of {len(exponent_text):,} digits"
+    return None
+
+
+def looks_like_number(text: str) -> bool:
+    return (
+        bool(text) and any(c.isdigit() for c in text) and _NUMBER_TEXT.fullmatch(text) is not None
+    )
+
+
+def decimal_problem(value: Decimal, limits: Limits = DEFAULT_LIMITS) -> str | None:
+    """Why an exact decimal is beyond the limits on numbers; None when it is within them."""
+    if not value.is_finite():
+        return "is not a finite number"
+    _, digits, exponent = value.as_tuple()
+    assert isinstance(exponent, int)
+    if len(digits) > limits.max_digits:
+        return f"has {len(digits):,} digits; numbers may have at most {limits.max_digits:,}"
+    if value.is_zero():
+        return None
+    if exponent < -limits.max_digits:
+        return (
+            f"has digits {-exponent:,} places after the decimal point; "
+            f"at most {limits.max_digits:,} are allowed"
+        )
+    if value.copy_abs() >= LARGEST:
+        return "is too large (10^15 or more: a typo?)"
+    return None
