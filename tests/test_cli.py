@@ -1,5 +1,6 @@
 """The command line: exit codes, where messages go, and both output formats."""
 
+import io
 import json
 import subprocess
 import sys
@@ -115,3 +116,140 @@ def test_installed_script_works_from_another_folder(tmp_path):
     )
     assert completed.returncode == 0, completed.stderr
     assert json.loads(completed.stdout)["total"] == "77.49"
+
+
+# ---- a crash is not bad input; output that cannot be written ------------------------------------
+
+
+def test_an_internal_error_exits_70_with_one_line_and_no_traceback(capsys, monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr("rubricdsl.cli.render_text", broken)
+    code, out, err = run(capsys, "score", RUBRIC, SAMPLE)
+    assert code == 70
+    assert out == ""
+    assert err.count("\n") == 1
+    assert "internal error (ZeroDivisionError), please report it" in err
+    assert "--debug" in err
+    assert "Traceback" not in err
+
+
+def test_debug_shows_the_traceback_of_an_internal_error(capsys, monkeypatch):
+    def broken(*_args, **_kwargs):
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr("rubricdsl.cli.render_text", broken)
+    code, _, err = run(capsys, "score", "--debug", RUBRIC, SAMPLE)
+    assert code == 70
+    assert "Traceback (most recent call last)" in err
+    assert "ZeroDivisionError: a bug" in err
+
+
+def test_bad_input_is_still_exit_1_with_debug(capsys, tmp_path):
+    data = tmp_path / "d.yaml"
+    data.write_text("indicators: [1]\n", encoding="utf-8")
+    code, _, err = run(capsys, "score", "--debug", RUBRIC, str(data))
+    assert code == 1
+    assert "'indicators:' must be a mapping" in err
+    assert "Traceback" not in err
+
+
+def test_max_file_mb_raises_and_lowers_the_size_limit(capsys):
+    code, _, err = run(capsys, "score", "--max-file-mb", "0.001", RUBRIC, SAMPLE)
+    assert code == 1
+    assert "larger than the limit of 0.000999451 MB" in err
+    code, _, _ = run(capsys, "score", "--max-file-mb", "100", RUBRIC, SAMPLE)
+    assert code == 0
+    code, _, err = run(capsys, "check", "--max-file-mb", "-3", RUBRIC)
+    assert code == 2
+    assert "not a positive size" in err
+
+
+def test_usage_errors_escape_what_was_typed(capsys):
+    code, _, err = run(capsys, "score", RUBRIC, SAMPLE, "--format", "\x1b]0;x\x07")
+    assert code == 2
+    assert "\x1b" not in err
+    assert "\\x1b]0;x\\x07" in err
+
+
+def _cli(*args: str, **env: str) -> subprocess.CompletedProcess[bytes]:
+    import os
+
+    return subprocess.run(
+        [sys.executable, "-m", "rubricdsl", *args],
+        capture_output=True,
+        env={**os.environ, **env},
+        check=False,
+        timeout=60,
+    )
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "cp936", "ascii", "latin-1"])
+def test_the_report_prints_on_a_console_that_cannot_show_every_character(encoding):
+    completed = _cli("score", RUBRIC, SAMPLE, PYTHONIOENCODING=encoding)
+    assert completed.returncode == 0, completed.stderr
+    text = completed.stdout.decode(encoding)
+    assert "total             77.49" in text
+    if encoding in ("gbk", "cp936"):
+        assert "质量工作成效" in text  # Chinese shows as Chinese, not as escapes
+    json_run = _cli("score", RUBRIC, SAMPLE, "--format", "json", PYTHONIOENCODING=encoding)
+    assert json.loads(json_run.stdout.decode(encoding))["total"] == "77.49"
+
+
+def test_a_reader_that_goes_away_ends_the_run_quietly():
+    completed = subprocess.run(
+        f"'{sys.executable}' -m rubricdsl score '{RUBRIC}' '{SAMPLE}' | head -c 10 >/dev/null;"
+        ' echo "${PIPESTATUS[0]}" >&2',
+        shell=True,
+        executable="/bin/bash",
+        capture_output=True,
+        check=False,
+        timeout=60,
+    )
+    # The report may fit in the pipe before head leaves (0), or not (141): quiet either way.
+    assert completed.stderr.decode().strip() in ("0", "141")
+
+
+class _ClosedPipe(io.StringIO):
+    def write(self, text: str) -> int:
+        raise BrokenPipeError(32, "Broken pipe")
+
+    def fileno(self) -> int:
+        raise io.UnsupportedOperation("no file descriptor")
+
+
+def test_a_broken_pipe_stops_with_141_and_says_nothing(capsys, monkeypatch):
+    monkeypatch.setattr(sys, "stdout", _ClosedPipe())
+    code = main(["score", RUBRIC, SAMPLE])
+    assert code == 141
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_a_full_disk_is_reported_with_exit_74():
+    completed = subprocess.run(
+        [sys.executable, "-m", "rubricdsl", "score", RUBRIC, SAMPLE],
+        stdout=open("/dev/full", "w"),
+        stderr=subprocess.PIPE,
+        check=False,
+        timeout=60,
+    )
+    assert completed.returncode == 74
+    assert completed.stderr.decode() == (
+        "rubricdsl: cannot write the output: No space left on device\n"
+    )
+
+
+def test_a_closed_stdout_is_reported_with_exit_74():
+    completed = subprocess.run(
+        f"'{sys.executable}' -m rubricdsl score '{RUBRIC}' '{SAMPLE}' >&-",
+        shell=True,
+        capture_output=False,
+        stderr=subprocess.PIPE,
+        check=False,
+        timeout=60,
+    )
+    assert completed.returncode == 74
+    assert b"Traceback" not in completed.stderr
+    assert b"cannot write the output" in completed.stderr

@@ -75,3 +75,138 @@ def test_yaml_whole_numbers_are_decimal_and_only_true_false_are_bools():
         "a": 10, "b": 1000, "c": "1:30", "d": "0x1F", "e": "yes", "f": "off",
         "g": True, "h": False, "i": -7,
     }  # fmt: skip
+
+
+# ---- hostile data files: each a clear DataFileError, placed where the file says it -----------
+
+
+def billion_laughs(where: str) -> str:
+    """Nine levels of nine aliases: 3.9 KB that would stand for 9^9 strings."""
+    lines = ['l0: &l0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for level in range(1, 9):
+        aliases = ", ".join([f"*l{level - 1}"] * 9)
+        lines.append(f"l{level}: &l{level} [{aliases}]")
+    block = "\n".join("  " + line for line in lines)
+    if where == "meta":
+        return f"meta:\n{block}\nindicators: {{}}\n"
+    return f"indicators:\n{block}\n"
+
+
+@pytest.mark.parametrize("where", ["meta", "indicators"])
+def test_alias_expansion_is_refused(where):
+    with pytest.raises(DataFileError, match=r"d.yaml:\d+:\d+: aliases .* repeat more than 10,000"):
+        parse_data(billion_laughs(where), "d.yaml")
+
+
+def test_a_recursive_alias_is_refused():
+    with pytest.raises(DataFileError, match="alias refers to the list or mapping it is inside"):
+        parse_data("meta: &a [1, *a]\nindicators: {}\n", "d.yaml")
+
+
+def test_a_few_aliases_are_fine_and_a_merge_key_may_be_overridden():
+    text = (
+        "meta:\n"
+        "  common: &common {district: 瑶海区, year: 2021, note: draft}\n"
+        "  final: {<<: *common, note: final}\n"
+        "indicators:\n"
+        "  a: &same 3\n"
+        "  b: *same\n"
+    )
+    data = parse_data(text, "d.yaml")
+    assert data.meta["final"] == {"district": "瑶海区", "year": 2021, "note": "final"}
+    assert data.indicators == {"a": 3, "b": 3}
+
+
+def test_a_key_written_twice_beside_a_merge_is_still_refused():
+    with pytest.raises(DataFileError, match="'x' is given twice"):
+        parse_data("b: &b {y: 1}\nm: {<<: *b, x: 1, x: 2}\n", "d.yaml")
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("meta: " + "[" * 300 + "]" * 300 + "\nindicators: {}\n", "d.yaml"),
+        ('{"indicators": {}, "meta": ' + "[" * 1000 + "]" * 1000 + "}", "d.json"),
+        ('{"indicators": {}, "meta": ' + "[" * 100_000 + "]" * 100_000 + "}", "d.json"),
+        ('{"indicators": {}, "meta": ' + '{"a": ' * 40 + "1" + "}" * 40 + "}", "d.json"),
+    ],
+)
+def test_deep_nesting_is_refused(text, name):
+    with pytest.raises(DataFileError, match="nested more than 32 deep"):
+        parse_data(text, name)
+
+
+@pytest.mark.parametrize("name", ["d.yaml", "d.json"])
+@pytest.mark.parametrize(
+    ("number", "needle"),
+    [
+        ("9" * 5000, "has 5,000 digits"),
+        ("1.0e+999999999999999999999", "exponent of"),
+        ("1.0e-999999999999999999", "exponent of"),
+        ("1.0e-100000000", "100,000,001 places after the decimal point"),
+    ],
+)
+def test_numbers_beyond_the_limits_are_refused(name, number, needle):
+    text = (
+        f'{{"indicators": {{}}, "meta": {{"x": {number}}}}}'
+        if name == "d.json"
+        else f"indicators: {{}}\nmeta: {{x: {number}}}\n"
+    )
+    with pytest.raises(DataFileError, match=needle) as raised:
+        parse_data(text, name)
+    assert len(str(raised.value)) < 300  # the number is not echoed in full
+
+
+def test_a_large_but_short_number_reaches_the_validator():
+    # 1e+1000000 has two digits: the data file holds it, and the validator calls it too large.
+    data = parse_data("indicators: {a: 1.0e+1000000}\n", "d.yaml")
+    assert data.indicators["a"] == Decimal("1.0e+1000000")
+
+
+@pytest.mark.parametrize(
+    ("value", "needle"),
+    [
+        ("!!float abc", "abc is not a number"),
+        ("!!timestamp 2021-13-45", "2021-13-45 is not a valid date"),
+        ("!!timestamp 2021-01-01x", "2021-01-01x is not a valid date"),
+        ("!!binary aGVsbG8=", "!!binary values are not allowed"),
+        ("!!set {a, b}", "!!set values are not allowed"),
+        ("!!omap [a: 1]", "!!omap values are not allowed"),
+    ],
+)
+def test_tags_that_build_what_a_data_file_cannot_hold(value, needle):
+    with pytest.raises(DataFileError, match=r"d.yaml:1:\d+: " + needle):
+        parse_data(f"meta: {{x: {value}}}\nindicators: {{}}\n", "d.yaml")
+
+
+def test_a_complex_key_is_refused_where_it_is():
+    with pytest.raises(DataFileError, match=r"d\.yaml:2:5: a key must be a name"):
+        parse_data("meta:\n  ? [a]\n  : 1\nindicators: {}\n", "d.yaml")
+
+
+@pytest.mark.parametrize("meta", ["false", "0", "[]", "''", "text"])
+def test_meta_that_is_not_a_mapping_is_refused(meta):
+    with pytest.raises(DataFileError, match="'meta:' must be a mapping"):
+        parse_data(f"indicators: {{}}\nmeta: {meta}\n", "d.yaml")
+
+
+@pytest.mark.parametrize("meta", ["meta:\n", "meta: null\n", ""])
+def test_no_meta_or_empty_meta_is_no_meta(meta):
+    assert parse_data(f"indicators: {{}}\n{meta}", "d.yaml").meta == {}
+
+
+def test_long_keys_and_texts_are_refused_with_their_size():
+    with pytest.raises(DataFileError, match="a key of 1,000,000 characters") as raised:
+        parse_data(f'{{"indicators": {{"{"k" * 1_000_000}": 1}}}}', "d.json")
+    assert len(str(raised.value)) < 300
+    with pytest.raises(DataFileError, match="a text of 100,001 characters"):
+        parse_data(f"indicators: {{}}\nmeta: {{x: {'y' * 100_001}}}\n", "d.yaml")
+
+
+def test_parse_data_checks_its_arguments():
+    with pytest.raises(TypeError, match="data text must be str, not NoneType"):
+        parse_data(None, "d.yaml")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="data text must be str, not bytes"):
+        parse_data(b"indicators: {}", "d.yaml")  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="source_name must be str"):
+        parse_data("indicators: {}", None)  # type: ignore[arg-type]

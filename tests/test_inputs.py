@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import math
+import threading
+import time
+from collections.abc import Mapping
 from decimal import Decimal
 
 import pytest
@@ -370,3 +373,140 @@ def test_minus_zero_is_shown_as_zero(rubric):
     result = rubric.evaluate(values_with(n=-0.0, g=D("-0")))
     assert _values_in_dict(result)["n"] == "0"
     assert _values_in_dict(result)["g"] == "0"
+
+
+# ---- numbers from other libraries, and callers' mappings that misbehave ---------------------
+
+np = pytest.importorskip("numpy")
+
+
+def test_numpy_scalars_are_read_exactly(rubric):
+    values = values_with(
+        flag=np.True_,
+        n=np.int64(3),
+        pct=np.float64(95.5),
+        sc=np.int32(80),
+        amt=np.uint16(150),
+        g=np.float32(-2.5),
+        s=[np.int64(3), np.float64(2), 1],
+    )
+    assert rubric.evaluate(values).to_dict() == rubric.evaluate(GOOD).to_dict()
+
+
+def test_numpy_bool_is_not_a_number_and_numpy_int_is_not_a_bool(rubric):
+    problems = problems_for(rubric, values_with(flag=np.int64(1), n=np.True_))
+    assert [str(p) for p in problems] == [
+        "flag: np.int64(1) is not a bool (write true or false)",
+        "n: True is a bool, not a count",
+    ]
+
+
+def test_numpy_nan_and_arrays_are_refused(rubric):
+    problems = problems_for(rubric, values_with(pct=np.float64("nan"), n=np.array([1, 2])))
+    text = [str(p) for p in problems]
+    assert text[0].startswith("n: array([1, 2]) is not a number")
+    assert text[1] == "pct: NaN is not a finite number"
+
+
+def test_fractions_are_read_when_they_are_exact_decimals(rubric):
+    from fractions import Fraction
+
+    assert read(rubric, g=Fraction(-5, 2))["g"] == Decimal("-2.5")
+    problems = problems_for(rubric, values_with(g=Fraction(1, 3)))
+    assert [str(p) for p in problems] == ["g: 1/3 has no exact decimal value"]
+
+
+def test_a_value_past_the_digit_limits_is_refused(rubric):
+    problems = problems_for(
+        rubric, values_with(g=Decimal("1E-1001"), pct=Decimal("1" + "0" * 1200), n=10**5000)
+    )
+    text = [str(p) for p in problems]
+    assert "places after the decimal point" in text[2]
+    assert all(len(t) < 200 for t in text)
+
+
+class RaisingMapping(Mapping):
+    def __init__(self, values: dict, bad: str) -> None:
+        self.values, self.bad = values, bad
+
+    def __getitem__(self, key):
+        if key == self.bad:
+            raise RuntimeError("the database went away")
+        return self.values[key]
+
+    def __iter__(self):
+        return iter(self.values)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+
+def test_a_mapping_that_fails_to_read_names_the_key(rubric):
+    problems = problems_for(rubric, RaisingMapping(GOOD, "pct"))
+    assert [str(p) for p in problems] == [
+        "pct: could not be read (RuntimeError: the database went away)"
+    ]
+
+
+def test_a_mapping_that_fails_to_iterate_is_reported(rubric):
+    class NoIteration(RaisingMapping):
+        def __iter__(self):
+            raise OSError("closed")
+
+    problems = problems_for(rubric, NoIteration(GOOD, ""))
+    assert "could not be read (OSError: closed)" in str(problems[0])
+
+
+def test_a_not_applicable_mapping_that_fails_to_read_is_reported(rubric):
+    problems = problems_for(
+        rubric, values_with(m=RaisingMapping({"not_applicable": "x"}, "not_applicable"))
+    )
+    assert [str(p) for p in problems] == ["m: could not be read (RuntimeError)"]
+
+
+def test_the_mapping_is_copied_once_so_another_thread_cannot_change_it_midway(rubric):
+    values = values_with()
+    stop = threading.Event()
+
+    def churn() -> None:
+        while not stop.is_set():
+            values["extra_key"] = 1
+            values.pop("extra_key", None)
+
+    thread = threading.Thread(target=churn)
+    thread.start()
+    try:
+        outcomes = set()
+        for _ in range(300):
+            try:
+                outcomes.add(rubric.evaluate(values).total)
+            except IndicatorError as error:  # the copy caught the key: reported, not raised raw
+                assert [p.indicator for p in error.problems] == ["extra_key"]
+                outcomes.add("extra_key")
+    finally:
+        stop.set()
+        thread.join()
+    assert outcomes <= {rubric.evaluate(GOOD).total, "extra_key"}
+
+
+def test_a_million_unknown_keys_are_counted_not_listed(rubric):
+    values = values_with(**{f"unknown_{i}": 1 for i in range(1_000_000)})
+    started = time.monotonic()
+    with pytest.raises(IndicatorError) as caught:
+        rubric.evaluate(values)
+    assert time.monotonic() - started < 20
+    error = caught.value
+    assert len(error.problems) == 50
+    assert error.omitted == 999_950
+    assert str(error).endswith("… and 999,950 more (1,000,000 problems in all)")
+    assert len(str(error)) < 5_000
+
+
+def test_a_huge_unknown_key_is_clipped_and_not_fuzzy_matched(rubric):
+    problems = problems_for(rubric, values_with(**{"p" * 1_000_000: 1}))
+    assert str(problems[0]) == "p" * 80 + "…(+999,920 characters): unknown indicator"
+
+
+def test_control_characters_in_keys_and_reasons_are_escaped_in_messages(rubric):
+    problems = problems_for(rubric, values_with(**{"bad\x1b]0;x\x07\nkey": 1}))
+    assert str(problems[0]) == "bad\\x1b]0;x\\x07\\nkey: unknown indicator"

@@ -8,6 +8,8 @@ UPDATE_GOLDEN=1 and read the diff before committing it.
 
 import json
 import os
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -73,3 +75,85 @@ def test_cjk_aware_padding_and_tables():
     assert table([["名称", "分"], ["a", "10"]], numeric=frozenset({1})) == ["名称  分", "a     10"]
     assert shorten("政府工作报告中明确提出", 9) == "政府工作…"
     assert shorten("short", 9) == "short"
+
+
+# ---- what data and rubric text cannot do to a report ------------------------------------------
+
+UNSAFE_CODES = [
+    *range(0x20),
+    *range(0x7F, 0xA0),
+    0x061C,
+    0x200E,
+    0x200F,
+    0x2028,
+    0x2029,
+    *range(0x202A, 0x202F),
+    *range(0x2066, 0x206A),
+]
+UNSAFE_BYTES = [chr(c).encode("utf-8") for c in UNSAFE_CODES if c != 0x0A]
+
+HOSTILE_RUBRIC = (
+    'rubric "标题\x1b]0;pwned\x07"\nyear 2021\nbase 10\n'
+    "indicators { a: bool or na }\n"
+    'category "类别\x1b[2J" 10 { item 1 "项目\r\u202e" 10 { 10 when a "措辞\x1b[31m\x85" } }\n'
+)
+HOSTILE_META = {
+    "district": "瑶海区\n\nTotals\n  total  100",
+    "t\x1b]0;x\x07": "\u202eevil\u2028",
+    "surrogate": "\ud800",
+    1: "a number as a key",
+    date(2021, 7, 10): "a date as a key",
+    "nan": float("nan"),
+    "inf": float("-inf"),
+    "nested": {"deep": [Decimal("1.5"), date(2022, 1, 1), None, True]},
+    "huge": 10**5000,
+}
+
+
+@pytest.fixture(scope="module")
+def hostile():
+    rubric = rubricdsl.loads(HOSTILE_RUBRIC)
+    return rubric.evaluate({"a": {"not_applicable": "理由\x1b[2J\n伪造一行\ud800"}})
+
+
+def test_text_report_escapes_every_control_and_forges_no_line(hostile):
+    report = render_text(hostile, HOSTILE_META).encode("utf-8")  # no lone surrogate left
+    for unsafe in UNSAFE_BYTES:
+        assert unsafe not in report, unsafe
+    lines = report.decode().splitlines()
+    assert lines.count("Totals") == 1
+    assert lines[1].startswith("district: 瑶海区\\n\\nTotals\\n  total  100  t\\x1b]0;x\\x07: ")
+    assert "\\u202eevil\\u2028" in lines[1]
+    assert "1: a number as a key  2021-07-10: a date as a key  nan: NaN  inf: -Infinity" in lines[1]
+    assert "理由\\x1b[2J\\n伪造一行\\ud800" in report.decode()
+
+
+def test_json_report_is_strict_and_keeps_every_value(hostile):
+    document = render_json(hostile, HOSTILE_META)
+    encoded = document.encode("utf-8")
+    for unsafe in UNSAFE_BYTES:
+        assert unsafe not in encoded, unsafe
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"bare {constant} in JSON")
+
+    parsed = json.loads(document, parse_constant=refuse)
+    assert parsed["meta"] == {
+        "district": "瑶海区\n\nTotals\n  total  100",
+        "t\x1b]0;x\x07": "\u202eevil\u2028",
+        "surrogate": "\ud800",
+        "1": "a number as a key",
+        "2021-07-10": "a date as a key",
+        "nan": "NaN",
+        "inf": "-Infinity",
+        "nested": {"deep": ["1.5", "2022-01-01", None, True]},
+        "huge": "1" + "0" * 5000,  # as text: Python refuses to print an int that long
+    }
+    rule = parsed["items"][0]["rules"][0]
+    assert rule["na_reason"] == "理由\x1b[2J\n伪造一行\ud800"
+
+
+def test_report_lines_keep_to_their_width_with_long_meta(sample):
+    result, _ = sample
+    report = render_text(result, {"note": "长" * 10_000})
+    assert len(report.splitlines()[1]) < 300

@@ -51,8 +51,8 @@ def read_text(
     except UnicodeDecodeError as problem:
         line = data.count(b"\n", 0, problem.start) + 1
         raise error(
-            f"{shown_name}:{line}: not UTF-8 text ({problem.reason} at byte {problem.start:,}); "
-            "save the file as UTF-8"
+            f"{shown_name}:{line}: not UTF-8 text ({problem.reason} at byte offset "
+            f"{problem.start:,}); save the file as UTF-8"
         ) from None
 
 

@@ -43,6 +43,16 @@ class Limits:
             value = getattr(self, field.name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
                 raise ValueError(f"Limits.{field.name} must be a positive int, not {value!r}")
+        if self.max_digits > MAX_DIGITS_CEILING:
+            raise ValueError(
+                f"Limits.max_digits may be at most {MAX_DIGITS_CEILING:,}: rubricdsl's exact "
+                "arithmetic is sized for numbers up to that many digits"
+            )
+
+
+# The private decimal context (exact.py) holds 20,000 digits: enough for a product of two
+# numbers of this many digits on either side of the point, summed and prorated.
+MAX_DIGITS_CEILING = 4_000
 
 
 DEFAULT_LIMITS = Limits()

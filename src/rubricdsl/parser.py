@@ -64,6 +64,7 @@ def beyond_limits(tree: Tree[Token], limits: Limits) -> list[tuple[str, Span]]:
     after this stage may recurse, as the depth is bounded."""
     problems: list[tuple[str, Span]] = []
     stack: list[tuple[Tree[Token] | Token, int]] = [(tree, 1)]
+    too_deep = False
     while stack:
         node, depth = stack.pop()
         if isinstance(node, Token):
@@ -72,12 +73,14 @@ def beyond_limits(tree: Tree[Token], limits: Limits) -> list[tuple[str, Span]]:
                 problems.append((problem, _token_span(node)))
             continue
         if depth > limits.max_rubric_depth:
-            span = Span.point(node.meta.line, node.meta.column) if not node.meta.empty else None
-            message = (
-                f"the rubric is nested more than {limits.max_rubric_depth} levels deep here "
-                "(conditions inside conditions); split the condition"
-            )
-            problems.append((message, span or Span.point(1, 1)))
+            if not too_deep:  # once is enough: every level below would say the same
+                too_deep = True
+                span = Span.point(node.meta.line, node.meta.column) if not node.meta.empty else None
+                message = (
+                    f"the rubric is nested more than {limits.max_rubric_depth} levels deep here "
+                    "(conditions inside conditions); split the condition"
+                )
+                problems.append((message, span or Span.point(1, 1)))
             continue
         stack.extend((child, depth + 1) for child in reversed(node.children))
     return sorted(problems, key=lambda problem: (problem[1].line, problem[1].column))
