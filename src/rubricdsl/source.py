@@ -37,7 +37,8 @@ def source_lines(text: str) -> tuple[str, ...]:
     return tuple(line.removesuffix("\r") for line in text.split("\n"))
 
 
-# Columns of a source line shown around the caret; a longer line is cut, with "…" on each side.
+# A line longer than EXCERPT_WIDTH is cut to that many characters, starting EXCERPT_BEFORE
+# before the caret, with "…" where it was cut.
 EXCERPT_BEFORE = 40
 EXCERPT_WIDTH = 100
 
@@ -51,7 +52,7 @@ def excerpt(text: str, span: Span) -> str:
     start = min(max(span.column - 1, 0), len(line))
     end = span.end_column - 1 if span.end_line == span.line else len(line)
     end = min(max(end, start + 1), max(len(line), start + 1))
-    first = max(start - EXCERPT_BEFORE, 0)
+    first = max(start - EXCERPT_BEFORE, 0) if len(line) > EXCERPT_WIDTH else 0
     last = min(max(end, start + 1), first + EXCERPT_WIDTH)
     before = ("…" if first else "") + _shown_source(line[first:start])
     marked = _shown_source(line[start:last])
