@@ -12,7 +12,7 @@ import attrs
 import yaml
 
 from rubricdsl.errors import RubricArgumentError, RubricError
-from rubricdsl.escape import clip, escape, shown
+from rubricdsl.escape import clip, escape, escape_block, shown
 from rubricdsl.exact import EXACT
 from rubricdsl.files import read_text
 from rubricdsl.limits import (
@@ -288,7 +288,9 @@ def parse_data(text: str, source_name: str, limits: Limits = DEFAULT_LIMITS) -> 
             f"{name}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}"
         ) from None
     except yaml.YAMLError as error:
-        raise DataFileError(f"{name}: not valid YAML: {clip(str(error), 1000)}") from None
+        raise DataFileError(
+            f"{name}: not valid YAML: {escape_block(clip(str(error), 1000))}"
+        ) from None
     return _shape(document, name)
 
 
