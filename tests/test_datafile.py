@@ -157,10 +157,21 @@ def test_numbers_beyond_the_limits_are_refused(name, number, needle):
     assert len(str(raised.value)) < 300  # the number is not echoed in full
 
 
-def test_a_large_but_short_number_reaches_the_validator():
-    # 1e+1000000 has two digits: the data file holds it, and the validator calls it too large.
-    data = parse_data("indicators: {a: 1.0e+1000000}\n", "d.yaml")
-    assert data.indicators["a"] == Decimal("1.0e+1000000")
+def test_a_large_number_within_the_digit_limits_reaches_the_validator():
+    # 1e+20 is short: the data file holds it, and the validator calls the indicator too large.
+    data = parse_data("indicators: {a: 1.0e+20}\n", "d.yaml")
+    assert data.indicators["a"] == Decimal("1.0e+20")
+
+
+@pytest.mark.parametrize("name", ["d.yaml", "d.json"])
+def test_a_number_a_million_places_long_is_refused_even_in_meta(name):
+    text = (
+        '{"indicators": {}, "meta": {"x": 1.0e+1000000}}'
+        if name == "d.json"
+        else "indicators: {}\nmeta: {x: 1.0e+1000000}\n"
+    )
+    with pytest.raises(DataFileError, match="1,000,000 places before the decimal point"):
+        parse_data(text, name)
 
 
 @pytest.mark.parametrize(

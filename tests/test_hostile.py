@@ -165,10 +165,9 @@ class Batch:
                 job.results.append(ran)
                 if len(job.results) < len(job.calls) and ran.code == 0:
                     running.append(self._start(job.name, job.calls, job.results, job.out.parent))
-                elif len(job.calls) == 1:
-                    self.results[job.name] = job.results[0]
                 else:
-                    self.results[job.name] = job.results
+                    self.results[job.name] = job.results[0] if len(job.calls) == 1 else job.results
+                    _drop_big_files(job.out.parent)
 
     def _start(self, name: str, calls: list[Call], results: list[Ran], where: Path) -> _Running:
         call = calls[len(results)]
@@ -216,6 +215,13 @@ class Batch:
         result = self(name)
         assert isinstance(result, list)
         return result[0], result[1] if len(result) > 1 else None
+
+
+def _drop_big_files(directory: Path) -> None:
+    """The inputs of a finished case that take room (up to 60 MB each) are not kept."""
+    for path in directory.iterdir():
+        if path.is_file() and path.stat().st_size > MB:
+            path.unlink()
 
 
 CASES: dict[str, Callable[[Path], Call | list[Call]]] = {}

@@ -97,6 +97,11 @@ def decimal_problem(value: Decimal, limits: Limits = DEFAULT_LIMITS) -> str | No
             f"has digits {-exponent:,} places after the decimal point; "
             f"at most {limits.max_digits:,} are allowed"
         )
+    if value.adjusted() >= limits.max_digits:
+        return (
+            f"has digits {value.adjusted():,} places before the decimal point; "
+            f"at most {limits.max_digits:,} are allowed"
+        )
     if value.copy_abs() >= LARGEST:
         return "is too large (10^15 or more: a typo?)"
     return None
