@@ -99,7 +99,7 @@ def test_alias_expansion_is_refused(where):
 
 
 def test_a_recursive_alias_is_refused():
-    with pytest.raises(DataFileError, match="alias refers to the list or mapping it is inside"):
+    with pytest.raises(DataFileError, match="alias refers to an anchor not yet complete"):
         parse_data("meta: &a [1, *a]\nindicators: {}\n", "d.yaml")
 
 

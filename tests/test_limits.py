@@ -13,7 +13,7 @@ from rubricdsl.limits import MAX_DIGITS_CEILING, decimal_problem, number_text_pr
 def test_defaults_are_the_documented_ones():
     # docs/limits.md lists these values; change both together.
     assert DEFAULT_LIMITS == Limits(
-        max_file_bytes=10 * 1024 * 1024,
+        max_file_bytes=1024 * 1024,
         max_data_depth=32,
         max_alias_nodes=10_000,
         max_rubric_depth=100,

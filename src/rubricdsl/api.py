@@ -7,8 +7,13 @@ from collections.abc import Mapping
 
 import attrs
 
-from rubricdsl.errors import Diagnostic, RubricArgumentError, RubricError
-from rubricdsl.escape import clip, escape
+from rubricdsl.errors import (
+    Diagnostic,
+    RubricArgumentError,
+    RubricError,
+    RubricSyntaxError,
+    diagnostic,
+)
 from rubricdsl.evaltree import RubricTree, compile_tree
 from rubricdsl.exact import exactly
 from rubricdsl.files import read_text
@@ -16,6 +21,7 @@ from rubricdsl.inputs import read_indicators
 from rubricdsl.limits import DEFAULT_LIMITS, Limits
 from rubricdsl.model import CheckedRubric, IndicatorSpec, check
 from rubricdsl.parser import parse_tree
+from rubricdsl.source import Span
 from rubricdsl.trace import Result
 from rubricdsl.transform import to_ast
 
@@ -71,10 +77,19 @@ def loads(text: str, source_name: str = "<string>", limits: Limits = DEFAULT_LIM
     if not isinstance(limits, Limits):
         raise RubricArgumentError(f"limits must be rubricdsl.Limits, not {type(limits).__name__}")
     if len(text) > limits.max_file_bytes:
-        raise RubricError(
-            f"{escape(clip(source_name, 300))}: {len(text):,} characters, over the limit of "
-            f"{limits.max_file_bytes:,} (see docs/limits.md)"
+        message = (
+            f"the rubric has {len(text):,} characters, over the limit of "
+            f"{limits.max_file_bytes:,} (Limits.max_file_bytes; see docs/limits.md)"
         )
+        found = diagnostic(
+            "error",
+            "limit",
+            message,
+            source_name=source_name,
+            text=text[:1000],
+            span=Span.point(1, 1),
+        )
+        raise RubricSyntaxError([found])
     checked = check(to_ast(parse_tree(text, source_name, limits)), text, source_name)
     return Rubric(checked, compile_tree(checked))
 

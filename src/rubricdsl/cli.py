@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import codecs
 import os
 import sys
 import traceback
@@ -82,7 +83,7 @@ def _score(arguments: argparse.Namespace, limits: Limits) -> str:
     data = read_data(arguments.data, limits)
     result = rubric.evaluate(data.indicators)
     if arguments.format == "json":
-        return render_json(result, data.meta) + "\n"
+        return render_json(result, data.meta, ascii_only=not _writes_unicode(sys.stdout)) + "\n"
     return render_text(result, data.meta)
 
 
@@ -95,6 +96,13 @@ def _check(arguments: argparse.Namespace, limits: Limits) -> str:
         f"{count} warning{'s' if count != 1 else ''}"
     )
     return "\n".join(lines) + "\n"
+
+
+def _writes_unicode(stream: TextIO | None) -> bool:
+    """Whether a stream can take any character: JSON for a GBK or ASCII console is written with
+    \\u escapes instead, which keep it valid where a backslash fallback would not."""
+    encoding = getattr(stream, "encoding", None) or "ascii"
+    return codecs.lookup(encoding).name.startswith("utf")
 
 
 def _say(message: str) -> None:

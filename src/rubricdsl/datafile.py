@@ -39,11 +39,14 @@ class _DataProblemError(Exception):
         self.column = column
 
     def located(self, source_name: str) -> str:
-        where = f"{source_name}:{self.line}:{self.column}" if self.line else source_name
+        where = source_name
+        if self.line:
+            where += f":{self.line}:{self.column}" if self.column else f":{self.line}"
         return f"{where}: {self}"
 
 
-def _at(mark: yaml.Mark | None) -> dict[str, int]:
+def _at(mark: Any) -> dict[str, int]:
+    # A Mark from PyYAML's Python parser or from libyaml's: both have line and column.
     return {"line": mark.line + 1, "column": mark.column + 1} if mark is not None else {}
 
 
@@ -53,64 +56,98 @@ class DataFile:
     meta: Mapping[str, object]
 
 
-class _ExactLoader(yaml.SafeLoader):
-    """YAML's safe loader, with floats read as the Decimal they were written as, duplicate keys
-    refused (PyYAML would silently keep the last), and the limits on nesting and on what aliases
-    may repeat enforced while the document is composed, before any of it is built."""
+class _ExactConstructor(yaml.constructor.SafeConstructor):
+    """YAML's safe constructor, with floats read as the Decimal they were written as and
+    duplicate keys refused (PyYAML would silently keep the last)."""
 
     limits: Limits = DEFAULT_LIMITS
 
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.depth = 0
-        self.repeated = 0
-        # Nodes each composed node stands for once every alias inside it is expanded.
-        self.expanded: dict[int, int] = {}
 
-    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
-        if self.check_event(yaml.AliasEvent):
-            event = self.peek_event()  # type: ignore[no-untyped-call]
-            node = self.anchors.get(event.anchor) if event.anchor is not None else None
-            if node is not None:
-                self._repeat(node, event.start_mark)
-            return super().compose_node(parent, index)
-        self.depth += 1
-        if self.depth > self.limits.max_data_depth:
-            raise _DataProblemError(
-                f"lists and mappings are nested more than {self.limits.max_data_depth} deep",
-                **_at(self.peek_event().start_mark),  # type: ignore[no-untyped-call]
-            )
-        node = super().compose_node(parent, index)
-        self.depth -= 1
-        children: list[yaml.Node] = []
-        if isinstance(node, yaml.SequenceNode):
-            children = list(node.value)
-        elif isinstance(node, yaml.MappingNode):
-            children = [part for pair in node.value for part in pair]
-        self.expanded[id(node)] = 1 + sum(self.expanded.get(id(c), 1) for c in children)
-        return node
+# libyaml's parser (shipped in PyYAML's wheels) reads a file ten times faster than the pure-Python
+# one; both give the same events and nodes, and both go through the constructors below.
+if yaml.__with_libyaml__:
 
-    def _repeat(self, node: yaml.Node, mark: yaml.Mark) -> None:
-        size = self.expanded.get(id(node))
-        if size is None:
-            raise _DataProblemError(
-                "an alias refers to the list or mapping it is inside", **_at(mark)
-            )
-        self.repeated += size
-        if self.repeated > self.limits.max_alias_nodes:
-            raise _DataProblemError(
-                f"aliases (*name) repeat more than {self.limits.max_alias_nodes:,} values; "
-                "a data file needs only a few (is this a 'billion laughs' file?)",
-                **_at(mark),
-            )
+    class _ExactLoader(yaml._yaml.CParser, _ExactConstructor, yaml.resolver.Resolver):
+        def __init__(self, stream: str) -> None:
+            yaml._yaml.CParser.__init__(self, stream)
+            _ExactConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
+
+else:  # pragma: no cover - only where PyYAML was built without libyaml
+
+    class _ExactLoader(  # type: ignore[no-redef]
+        yaml.reader.Reader,
+        yaml.scanner.Scanner,
+        yaml.parser.Parser,
+        yaml.composer.Composer,
+        _ExactConstructor,
+        yaml.resolver.Resolver,
+    ):
+        def __init__(self, stream: str) -> None:
+            yaml.reader.Reader.__init__(self, stream)
+            yaml.scanner.Scanner.__init__(self)
+            yaml.parser.Parser.__init__(self)
+            yaml.composer.Composer.__init__(self)
+            _ExactConstructor.__init__(self)
+            yaml.resolver.Resolver.__init__(self)
 
 
-def _refuse(loader: _ExactLoader, node: yaml.Node) -> None:
+def _check_events(text: str, limits: Limits) -> None:
+    """The nesting and what aliases repeat, checked on the parser's events before any node is
+    composed: composing recurses once per level, and a "billion laughs" file is small until
+    its aliases are expanded. Counts, for each anchor, the values it stands for."""
+    loader = _ExactLoader(text)
+    try:
+        open_counts: list[tuple[int, str | None]] = []  # values so far in each open collection
+        anchored: dict[str, int] = {}
+        repeated = 0
+        while loader.check_event():
+            event = loader.get_event()
+            size = 0
+            if isinstance(event, yaml.CollectionStartEvent):
+                if len(open_counts) >= limits.max_data_depth:
+                    raise _DataProblemError(
+                        f"lists and mappings are nested more than {limits.max_data_depth} deep",
+                        **_at(event.start_mark),
+                    )
+                open_counts.append((1, event.anchor))
+                continue
+            if isinstance(event, yaml.CollectionEndEvent):
+                size, anchor = open_counts.pop()
+            elif isinstance(event, yaml.ScalarEvent):
+                size, anchor = 1, event.anchor
+            elif isinstance(event, yaml.AliasEvent):
+                if event.anchor not in anchored:
+                    raise _DataProblemError(
+                        "an alias refers to an anchor not yet complete (the list or mapping it "
+                        "is inside) or never defined",
+                        **_at(event.start_mark),
+                    )
+                size, anchor = anchored[event.anchor], None
+                repeated += size
+                if repeated > limits.max_alias_nodes:
+                    raise _DataProblemError(
+                        f"aliases (*name) repeat more than {limits.max_alias_nodes:,} values; "
+                        "a data file needs only a few (is this a 'billion laughs' file?)",
+                        **_at(event.start_mark),
+                    )
+            else:
+                continue
+            if anchor is not None:
+                anchored[anchor] = size
+            if open_counts:
+                count, open_anchor = open_counts[-1]
+                open_counts[-1] = (count + size, open_anchor)
+    finally:
+        loader.dispose()
+
+
+def _refuse(loader: Any, node: yaml.Node) -> None:
     tag = node.tag.replace("tag:yaml.org,2002:", "!!")
     raise _DataProblemError(f"{tag} values are not allowed in a data file", **_at(node.start_mark))
 
 
-def _construct_float(loader: _ExactLoader, node: yaml.ScalarNode) -> Decimal | float:
+def _construct_float(loader: Any, node: yaml.ScalarNode) -> Decimal | float:
     text = str(loader.construct_scalar(node)).replace("_", "")
     lowered = text.lower()
     if lowered in (".inf", "+.inf", "-.inf", ".nan"):
@@ -132,7 +169,7 @@ def _decimal(text: str, mark: yaml.Mark | None, limits: Limits) -> Decimal:
     raise _DataProblemError(f"the number {shown(text, 40)} {problem}", **_at(mark))
 
 
-def _construct_mapping(loader: _ExactLoader, node: yaml.MappingNode) -> dict[Any, Any]:
+def _construct_mapping(loader: Any, node: yaml.MappingNode) -> dict[Any, Any]:
     written = sum(1 for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge")
     loader.flatten_mapping(node)  # puts the pairs merged in with <<: first, then those written
     merged = len(node.value) - written
@@ -154,7 +191,7 @@ def _construct_mapping(loader: _ExactLoader, node: yaml.MappingNode) -> dict[Any
     return mapping
 
 
-def _construct_int(loader: _ExactLoader, node: yaml.ScalarNode) -> int | str:
+def _construct_int(loader: Any, node: yaml.ScalarNode) -> int | str:
     """Whole numbers in decimal only: YAML 1.1 would read 010 as 8 and 1:30 as 90."""
     text = str(loader.construct_scalar(node))
     digits = text.replace("_", "")
@@ -168,7 +205,7 @@ def _construct_int(loader: _ExactLoader, node: yaml.ScalarNode) -> int | str:
     return text  # 0x1F, 0b101, 1:30 stay text, and the validator says it is not a number
 
 
-def _construct_bool(loader: _ExactLoader, node: yaml.ScalarNode) -> bool | str:
+def _construct_bool(loader: Any, node: yaml.ScalarNode) -> bool | str:
     """Only true / false are bools: YAML 1.1 would read yes, no, on and off as bools too."""
     text = str(loader.construct_scalar(node))
     if text.lower() in ("true", "false"):
@@ -176,7 +213,7 @@ def _construct_bool(loader: _ExactLoader, node: yaml.ScalarNode) -> bool | str:
     return text
 
 
-def _construct_timestamp(loader: _ExactLoader, node: yaml.ScalarNode) -> object:
+def _construct_timestamp(loader: Any, node: yaml.ScalarNode) -> object:
     try:
         return loader.construct_yaml_timestamp(node)
     except (ValueError, TypeError, AttributeError, OverflowError):
@@ -184,13 +221,13 @@ def _construct_timestamp(loader: _ExactLoader, node: yaml.ScalarNode) -> object:
         raise _DataProblemError(f"{text} is not a valid date", **_at(node.start_mark)) from None
 
 
-_ExactLoader.add_constructor("tag:yaml.org,2002:float", _construct_float)
-_ExactLoader.add_constructor("tag:yaml.org,2002:int", _construct_int)
-_ExactLoader.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
-_ExactLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_ExactLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+_ExactConstructor.add_constructor("tag:yaml.org,2002:float", _construct_float)
+_ExactConstructor.add_constructor("tag:yaml.org,2002:int", _construct_int)
+_ExactConstructor.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
+_ExactConstructor.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+_ExactConstructor.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
 for _tag in ("binary", "set", "omap", "pairs"):
-    _ExactLoader.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse)
+    _ExactConstructor.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse)
 
 
 def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
@@ -223,6 +260,14 @@ def _json_loads(text: str, limits: Limits) -> object:
 
 
 def _yaml_loads(text: str, limits: Limits) -> object:
+    try:
+        text.encode("utf-8")  # what a file holds always encodes; a str from a caller may not
+    except UnicodeEncodeError as problem:
+        line = text.count("\n", 0, problem.start) + 1
+        raise _DataProblemError(
+            f"{escape(text[problem.start])} is not a character (a lone surrogate)", line=line
+        ) from None
+    _check_events(text, limits)
     loader = _ExactLoader(text)
     loader.limits = limits
     try:

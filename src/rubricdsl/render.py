@@ -33,13 +33,18 @@ WORDING_WIDTH = 44
 
 
 @exactly
-def render_json(result: Result, meta: Mapping[Any, object] | None = None) -> str:
+def render_json(
+    result: Result, meta: Mapping[Any, object] | None = None, *, ascii_only: bool = False
+) -> str:
     """The result as indented, strict JSON (RFC 8259: no NaN or Infinity); exact decimals are
-    strings, meta keys are text, and characters a terminal would act on are \\u escapes."""
+    strings, meta keys are text, and characters a terminal would act on are \\u escapes.
+    `ascii_only` writes every other non-ASCII character as a \\u escape too, for a console
+    that cannot show them (the JSON stays valid, and the same)."""
     document = result.to_dict()
     if meta:
         document = {"meta": json_ready(meta), **document}
-    return json_escape(json.dumps(document, ensure_ascii=False, indent=2, allow_nan=False))
+    text = json.dumps(document, ensure_ascii=ascii_only, indent=2, allow_nan=False)
+    return json_escape(text)
 
 
 def json_ready(value: object, depth: int = 0) -> Any:
