@@ -183,6 +183,8 @@ def test_a_number_a_million_places_long_is_refused_even_in_meta(name):
         ("!!binary aGVsbG8=", "!!binary values are not allowed"),
         ("!!set {a, b}", "!!set values are not allowed"),
         ("!!omap [a: 1]", "!!omap values are not allowed"),
+        ("!!map abc", "tagged !!map but is not a mapping"),  # found by the fuzzer
+        ("!!map [1, 2]", "tagged !!map but is not a mapping"),
     ],
 )
 def test_tags_that_build_what_a_data_file_cannot_hold(value, needle):

@@ -169,7 +169,9 @@ def _decimal(text: str, mark: yaml.Mark | None, limits: Limits) -> Decimal:
     raise _DataProblemError(f"the number {shown(text, 40)} {problem}", **_at(mark))
 
 
-def _construct_mapping(loader: Any, node: yaml.MappingNode) -> dict[Any, Any]:
+def _construct_mapping(loader: Any, node: yaml.Node) -> dict[Any, Any]:
+    if not isinstance(node, yaml.MappingNode):  # `!!map` on a text or a list
+        raise _DataProblemError("tagged !!map but is not a mapping", **_at(node.start_mark))
     written = sum(1 for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge")
     loader.flatten_mapping(node)  # puts the pairs merged in with <<: first, then those written
     merged = len(node.value) - written
