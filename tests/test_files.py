@@ -93,3 +93,14 @@ def test_a_control_character_in_a_path_is_shown_escaped(tmp_path):
         rubricdsl.read_data(tmp_path / "a\x1b[2Jb.yaml")
     assert "\x1b" not in str(caught.value)
     assert "a\\x1b[2Jb.yaml: no such data file" in str(caught.value)
+
+
+def test_a_device_is_refused_without_being_opened(monkeypatch):
+    if not os.path.exists("/dev/zero"):
+        pytest.skip("no /dev/zero here")
+    opened = []
+    real_open = os.open
+    monkeypatch.setattr(os, "open", lambda *args, **kwargs: opened.append(args) or real_open(*args))
+    with pytest.raises(DataFileError, match="not a regular file"):
+        rubricdsl.read_data("/dev/zero")
+    assert opened == []

@@ -37,6 +37,9 @@ def read_text(
     if "\0" in name:
         raise error(f"{shown_name}: a path cannot contain a NUL character")
     try:
+        # Looked at before it is opened (opening some devices acts on them), and again once
+        # open, in case the path was swapped between the two.
+        _refuse_irregular(os.stat(name), shown_name, what, error)
         descriptor = os.open(name, os.O_RDONLY | _NONBLOCK | _BINARY)
     except FileNotFoundError:
         raise error(f"{shown_name}: no such {what}") from None
@@ -66,9 +69,7 @@ def _read_regular(
 ) -> bytes:
     try:
         status = os.fstat(descriptor)
-        if not stat.S_ISREG(status.st_mode):
-            kind = "a folder" if stat.S_ISDIR(status.st_mode) else "a device, pipe or socket"
-            raise error(f"{shown_name}: not a regular file ({kind}); give the {what} as a file")
+        _refuse_irregular(status, shown_name, what, error)
         if status.st_size > max_bytes:
             raise error(_too_large(shown_name, what, max_bytes))
         chunks: list[bytes] = []
@@ -84,6 +85,14 @@ def _read_regular(
     if size > max_bytes:
         raise error(_too_large(shown_name, what, max_bytes))
     return b"".join(chunks)
+
+
+def _refuse_irregular(
+    status: os.stat_result, shown_name: str, what: str, error: type[RubricError]
+) -> None:
+    if not stat.S_ISREG(status.st_mode):
+        kind = "a folder" if stat.S_ISDIR(status.st_mode) else "a device, pipe or socket"
+        raise error(f"{shown_name}: not a regular file ({kind}); give the {what} as a file")
 
 
 def _too_large(shown_name: str, what: str, max_bytes: int) -> str:
