@@ -210,6 +210,8 @@ class Point:
 
     def value(self, values: Mapping[str, Any]) -> Any:
         series = values[self.name]
+        if isinstance(series, NA):
+            return series
         return series[-1] if self.which == "last" else series[-2]
 
     def reads(self) -> tuple[str, ...]:
@@ -226,8 +228,9 @@ class Flag:
     def render(self) -> str:
         return self.name
 
-    def holds(self, values: Mapping[str, Any]) -> bool:
-        return values[self.name] is True
+    def truth(self, values: Mapping[str, Any]) -> bool | None:
+        value = values[self.name]
+        return None if isinstance(value, NA) else value is True
 
     def reads(self) -> tuple[str, ...]:
         return (self.name,)
@@ -248,8 +251,11 @@ class Compare:
     def render(self) -> str:
         return f"{self.left.render()} {self.op} {self.right.render()}"
 
-    def holds(self, values: Mapping[str, Any]) -> bool:
-        return _OPS[self.op](self.left.value(values), self.right.value(values))
+    def truth(self, values: Mapping[str, Any]) -> bool | None:
+        left, right = self.left.value(values), self.right.value(values)
+        if isinstance(left, NA) or isinstance(right, NA):
+            return None
+        return _OPS[self.op](left, right)
 
     def reads(self) -> tuple[str, ...]:
         return self.left.reads() + self.right.reads()
@@ -267,8 +273,10 @@ class Trend:
     def render(self) -> str:
         return f"{self.direction}({self.name})"
 
-    def holds(self, values: Mapping[str, Any]) -> bool:
+    def truth(self, values: Mapping[str, Any]) -> bool | None:
         series = values[self.name]
+        if isinstance(series, NA):
+            return None
         pairs = list(itertools.pairwise(series))
         if self.direction == "decreasing":
             return all(later < earlier for earlier, later in pairs)
@@ -291,8 +299,8 @@ class Not:
             inner = f"({inner})"
         return f"not {inner}"
 
-    def holds(self, values: Mapping[str, Any]) -> bool:
-        return not self.operand.holds(values)
+    def truth(self, values: Mapping[str, Any]) -> bool | None:
+        return _from_rank(2 - _rank(self.operand.truth(values)))
 
     def reads(self) -> tuple[str, ...]:
         return self.operand.reads()
@@ -323,16 +331,16 @@ class _Junction:
 class AllOf(_Junction):
     word: ClassVar[str] = "and"
 
-    def holds(self, values: Mapping[str, Any]) -> bool:
-        return all(c.holds(values) for c in self.operands)
+    def truth(self, values: Mapping[str, Any]) -> bool | None:
+        return _from_rank(min(_rank(c.truth(values)) for c in self.operands))
 
 
 @dataclass(frozen=True)
 class AnyOf(_Junction):
     word: ClassVar[str] = "or"
 
-    def holds(self, values: Mapping[str, Any]) -> bool:
-        return any(c.holds(values) for c in self.operands)
+    def truth(self, values: Mapping[str, Any]) -> bool | None:
+        return _from_rank(max(_rank(c.truth(values)) for c in self.operands))
 
 
 Condition = Flag | Compare | Trend | Not | AllOf | AnyOf
@@ -359,6 +367,16 @@ def positive_in_bools(condition: Condition) -> bool:
 # ---- rules ----------------------------------------------------------------------------------
 
 
+def _rank(truth: bool | None) -> int:
+    """Kleene's logic as an order, false < unknown < true: `and` is the least, `or` the
+    greatest, `not` turns the order around."""
+    return {False: 0, None: 1, True: 2}[truth]
+
+
+def _from_rank(rank: int) -> bool | None:
+    return (False, None, True)[rank]
+
+
 def _na_reason(names: tuple[str, ...], values: Mapping[str, Any]) -> bool:
     return any(isinstance(values[n], NA) for n in names)
 
@@ -380,9 +398,10 @@ class FixedRule:
         return max(self.points, ZERO)
 
     def outcome(self, values: Mapping[str, Any]) -> tuple[Decimal, str]:
-        if _na_reason(self.reads(), values):
+        truth = self.condition.truth(values)
+        if truth is None:
             return ZERO, NOT_APPLICABLE
-        if self.condition.holds(values):
+        if truth:
             return self.points, MET
         return ZERO, NOT_MET
 
@@ -505,12 +524,15 @@ class TiersRule:
         return self.points
 
     def outcome(self, values: Mapping[str, Any]) -> tuple[Decimal, str]:
-        if _na_reason(self.reads(), values):
+        truths = [(t.points, t.condition.truth(values)) for t in self.tiers]
+        sure = [points for points, truth in truths if truth is True]
+        maybe = [points for points, truth in truths if truth is None]
+        # Decided when no tier that might hold could beat the best tier that surely holds.
+        if maybe and (not sure or max(maybe) > max(sure)):
             return ZERO, NOT_APPLICABLE
-        matched = [t.points for t in self.tiers if t.condition.holds(values)]
-        if not matched:
+        if not sure:
             return ZERO, NOT_MET
-        return max(matched), MET
+        return max(sure), MET
 
     def conditions(self) -> tuple[Condition, ...]:
         return tuple(t.condition for t in self.tiers)
@@ -531,9 +553,10 @@ class Veto:
         return self.condition.reads()
 
     def status(self, values: Mapping[str, Any]) -> str:
-        if _na_reason(self.reads(), values):
+        truth = self.condition.truth(values)
+        if truth is None:
             return NOT_APPLICABLE
-        return MET if self.condition.holds(values) else NOT_MET
+        return MET if truth else NOT_MET
 
 
 # ---- structure -------------------------------------------------------------------------------

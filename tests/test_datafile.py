@@ -223,3 +223,29 @@ def test_parse_data_checks_its_arguments():
         parse_data(b"indicators: {}", "d.yaml")  # type: ignore[arg-type]
     with pytest.raises(TypeError, match="source_name must be str"):
         parse_data("indicators: {}", None)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    ("written", "value"),
+    [
+        ("-.5", Decimal("-0.5")),
+        ("+.5", Decimal("0.5")),
+        (".5", Decimal("0.5")),
+        ("1e+1", Decimal("10")),
+        ("1.5E3", Decimal("1500")),
+        ("1e3", Decimal("1000")),
+        ("2.50e-1", Decimal("0.25")),
+        ("5.", Decimal("5")),
+    ],
+)
+def test_numbers_as_people_write_them_are_numbers(written, value):
+    """YAML 1.1 reads these as text; a district means numbers (issue 6)."""
+    data = parse_data(f"indicators: {{a: {written}}}\n", "d.yaml")
+    assert data.indicators["a"] == value
+    assert isinstance(data.indicators["a"], Decimal)
+
+
+@pytest.mark.parametrize("written", ["'1e3'", '"-.5"', "1e", "e3", "1.5.2", "--1", "."])
+def test_quoted_or_malformed_numbers_stay_text(written):
+    data = parse_data(f"indicators: {{a: {written}}}\n", "d.yaml")
+    assert isinstance(data.indicators["a"], str)

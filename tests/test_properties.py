@@ -555,8 +555,10 @@ def test_turning_a_positive_flag_true_never_lowers_a_score(case: Case, data: st.
 @given(rubric_cases(na_rate=0.0), st.data())
 def test_not_applicable_drops_exactly_the_rules_that_read_it(case: Case, data: st.DataObject):
     """Reporting one `or na` indicator as {"not_applicable": reason} drops exactly the rules
-    that read it (status "not_applicable", gave 0, the reason in the trace) and the vetoes
-    that read it; other rules yield what they yielded before (same detail and values);
+    whose outcome depends on it by Kleene's logic (status "not_applicable", gave 0, the reason
+    in the trace); a rule that reads it but is decided by the rest (`true or n/a`) yields what
+    it yielded with the value; vetoes follow the same logic; rules that do not read it yield
+    what they yielded before (same detail and values);
     item.max == declared − na_points for every item; result.na_points is what the base
     categories' dropped rules put out of the base maximum's reach.
 
@@ -574,15 +576,23 @@ def test_not_applicable_drops_exactly_the_rules_that_read_it(case: Case, data: s
     assert before.na_points == 0
     after = rubric.evaluate({**case.data, name: {"not_applicable": reason}})
 
+    values_after = {**case.values, name: NA(reason.strip())}
     for (item, new), old in zip(paired_items(case, after), before.items, strict=True):
         assert old.na_points == 0 and old.max == old.declared
         applicable, dropped = [], []
         for rule, new_rule, old_rule in zip(item.rules, new.rules, old.rules, strict=True):
-            if name in rule.reads():
+            depends = rule.outcome(values_after)[1] == "not_applicable"  # Kleene, in the model
+            if name in rule.reads() and depends:
                 assert new_rule.status == "not_applicable", new_rule
                 assert new_rule.gave == 0
                 assert new_rule.na_reason == reason.strip()
                 dropped.append(rule)
+            elif name in rule.reads():
+                # decided without the value: the same outcome whatever the value was
+                event("a rule reads it but is decided by the rest (Kleene)")
+                assert new_rule.status != "not_applicable", new_rule
+                assert rule.outcome(values_after) == rule.outcome(case.values)
+                applicable.append(rule)
             else:
                 assert new_rule.status != "not_applicable", new_rule
                 assert new_rule.detail == old_rule.detail
@@ -595,14 +605,13 @@ def test_not_applicable_drops_exactly_the_rules_that_read_it(case: Case, data: s
             assert new.na_points == sum((r.reach() for r in dropped), ZERO)
         assert new.max == new.declared - new.na_points
         for veto, veto_trace in zip(item.vetoes, new.vetoes, strict=True):
-            if name in veto.reads():
-                assert veto_trace.status == "not_applicable"
+            assert veto_trace.status == veto.status(values_after)
     bases = [c for c in after.categories if not c.is_bonus]
     assert after.na_points == shortfall(after.rubric.base_max, bases)
     file_vetoes = after.all_vetoes[len(after.all_vetoes) - len(case.model.vetoes) :]
     for veto, veto_trace in zip(case.model.vetoes, file_vetoes, strict=True):
-        if name in veto.reads():
-            assert veto_trace.status == "not_applicable"
+        assert veto_trace.status == veto.status(values_after)
+        if name in veto.reads() and veto_trace.status == "not_applicable":
             assert not veto_trace.triggered
 
 

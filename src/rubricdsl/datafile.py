@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Mapping
 from decimal import Decimal, localcontext
 from typing import Any
@@ -223,6 +224,13 @@ def _construct_timestamp(loader: Any, node: yaml.ScalarNode) -> object:
         raise _DataProblemError(f"{text} is not a valid date", **_at(node.start_mark)) from None
 
 
+# Numbers as people write them that YAML 1.1 leaves as text: -.5, +.5, 1e+1, 1.5E3, 1e3.
+# (Plain whole numbers are resolved as ints first; the float constructor reads these exactly.)
+_ExactLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?$"),
+    list("-+0123456789."),
+)
 _ExactConstructor.add_constructor("tag:yaml.org,2002:float", _construct_float)
 _ExactConstructor.add_constructor("tag:yaml.org,2002:int", _construct_int)
 _ExactConstructor.add_constructor("tag:yaml.org,2002:bool", _construct_bool)

@@ -44,10 +44,18 @@ _COMPARE: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 # ---- conditions and their operands -------------------------------------------------------
+#
+# Conditions are three-valued (Kleene's logic): a condition reading a not-applicable value is
+# unknown (None) unless the rest decides it — `true or unknown` holds, `false and unknown` fails.
+# docs/language.md has the truth table.
+
+Truth = bool | None
 
 
-def series_of(readings: Readings, name: str) -> tuple[Decimal, ...]:
+def series_of(readings: Readings, name: str) -> tuple[Decimal, ...] | None:
     series = readings[name]
+    if isinstance(series, NotApplicable):
+        return None
     assert isinstance(series, tuple), "the checker lets only series reach a series operand"
     return series
 
@@ -76,14 +84,18 @@ class SeriesValue:
     position: int
 
     def value(self, readings: Readings) -> object:
-        return series_of(readings, self.name)[self.position]
+        series = series_of(readings, self.name)
+        return NOT_KNOWN if series is None else series[self.position]
 
+
+# What an operand reads when its indicator is not applicable.
+NOT_KNOWN = NotApplicable("")
 
 Operand = IndicatorValue | Constant | SeriesValue
 
 
 class Condition(Protocol):
-    def holds(self, readings: Readings) -> bool: ...
+    def truth(self, readings: Readings) -> Truth: ...
 
 
 @attrs.frozen
@@ -92,16 +104,20 @@ class Compare:
     compare: Callable[[Any, Any], Any]
     right: Operand
 
-    def holds(self, readings: Readings) -> bool:
-        return bool(self.compare(self.left.value(readings), self.right.value(readings)))
+    def truth(self, readings: Readings) -> Truth:
+        left, right = self.left.value(readings), self.right.value(readings)
+        if isinstance(left, NotApplicable) or isinstance(right, NotApplicable):
+            return None
+        return bool(self.compare(left, right))
 
 
 @attrs.frozen
 class IsTrue:
     name: str
 
-    def holds(self, readings: Readings) -> bool:
-        return readings[self.name] is True
+    def truth(self, readings: Readings) -> Truth:
+        value = readings[self.name]
+        return None if isinstance(value, NotApplicable) else value is True
 
 
 @attrs.frozen
@@ -111,8 +127,11 @@ class Monotonic:
     name: str
     decreasing: bool
 
-    def holds(self, readings: Readings) -> bool:
-        pairs = itertools.pairwise(series_of(readings, self.name))
+    def truth(self, readings: Readings) -> Truth:
+        series = series_of(readings, self.name)
+        if series is None:
+            return None
+        pairs = itertools.pairwise(series)
         if self.decreasing:
             return all(later < earlier for earlier, later in pairs)
         return all(later > earlier for earlier, later in pairs)
@@ -122,24 +141,41 @@ class Monotonic:
 class Negation:
     operand: Condition
 
-    def holds(self, readings: Readings) -> bool:
-        return not self.operand.holds(readings)
+    def truth(self, readings: Readings) -> Truth:
+        truth = self.operand.truth(readings)
+        return None if truth is None else not truth
 
 
 @attrs.frozen
 class AllTrue:
+    """`and`: false if any operand is false, else unknown if any is unknown, else true."""
+
     operands: tuple[Condition, ...]
 
-    def holds(self, readings: Readings) -> bool:
-        return all(operand.holds(readings) for operand in self.operands)
+    def truth(self, readings: Readings) -> Truth:
+        unknown = False
+        for operand in self.operands:
+            truth = operand.truth(readings)
+            if truth is False:
+                return False
+            unknown = unknown or truth is None
+        return None if unknown else True
 
 
 @attrs.frozen
 class AnyTrue:
+    """`or`: true if any operand is true, else unknown if any is unknown, else false."""
+
     operands: tuple[Condition, ...]
 
-    def holds(self, readings: Readings) -> bool:
-        return any(operand.holds(readings) for operand in self.operands)
+    def truth(self, readings: Readings) -> Truth:
+        unknown = False
+        for operand in self.operands:
+            truth = operand.truth(readings)
+            if truth is True:
+                return True
+            unknown = unknown or truth is None
+        return None if unknown else False
 
 
 # ---- rules ----------------------------------------------------------------------------
@@ -152,6 +188,10 @@ class Outcome:
     raw: Decimal
     status: str
     detail: str
+
+
+# A rule whose outcome depends on a not-applicable value; RuleNode gives the reasons.
+DEPENDS_ON_NA = Outcome(ZERO, NOT_APPLICABLE, "")
 
 
 @attrs.frozen
@@ -168,10 +208,10 @@ class RuleNode:
     score: Callable[[Readings], Outcome]
 
     def outcome(self, readings: Readings) -> Outcome:
-        reasons = na_reasons(readings, self.reads)
-        if reasons:
-            return Outcome(ZERO, NOT_APPLICABLE, "；".join(reasons))
-        return self.score(readings)
+        outcome = self.score(readings)
+        if outcome.status == NOT_APPLICABLE:
+            return Outcome(ZERO, NOT_APPLICABLE, "；".join(na_reasons(readings, self.reads)))
+        return outcome
 
     def values(self, readings: Readings) -> tuple[tuple[str, Reading], ...]:
         return values_read(readings, self.reads)
@@ -194,7 +234,10 @@ class FixedScore:
     condition: Condition
 
     def __call__(self, readings: Readings) -> Outcome:
-        if self.condition.holds(readings):
+        truth = self.condition.truth(readings)
+        if truth is None:
+            return DEPENDS_ON_NA
+        if truth:
             verb = "deducted" if self.points < 0 else "given"
             return Outcome(
                 self.points, MET, f"condition holds: {fmt(self.points.copy_abs())} {verb}"
@@ -220,6 +263,8 @@ class PerUnitScore:
 
     def __call__(self, readings: Readings) -> Outcome:
         value = readings[self.name]
+        if isinstance(value, NotApplicable):
+            return DEPENDS_ON_NA
         assert isinstance(value, Decimal)
         # Whole units by integer division: exact however many digits the value has (dividing
         # first and rounding down would turn 9.99…9 into 10 once the digits pass the precision).
@@ -239,6 +284,8 @@ class ProportionalScore:
 
     def __call__(self, readings: Readings) -> Outcome:
         rate = readings[self.name]
+        if isinstance(rate, NotApplicable):
+            return DEPENDS_ON_NA
         assert isinstance(rate, Decimal)
         raw = (self.points * rate).scaleb(-2)  # / 100, exactly
         detail = f"{fmt(self.points)} × {fmt(rate)} / 100 = {fmt(raw)}"
@@ -247,15 +294,26 @@ class ProportionalScore:
 
 @attrs.frozen
 class TierScore:
+    """The highest tier that holds; not applicable only when a tier that might hold (it reads a
+    not-applicable value) would give more than every tier that surely holds."""
+
     tiers: tuple[tuple[Decimal, Condition, str], ...]
 
     def __call__(self, readings: Readings) -> Outcome:
-        matched = [
-            (points, text) for points, condition, text in self.tiers if condition.holds(readings)
-        ]
-        if not matched:
+        matched: list[tuple[Decimal, str]] = []
+        unknown: list[Decimal] = []
+        for points, condition, text in self.tiers:
+            truth = condition.truth(readings)
+            if truth is None:
+                unknown.append(points)
+            elif truth:
+                matched.append((points, text))
+        best = max(matched, key=lambda pair: pair[0]) if matched else None
+        if unknown and (best is None or max(unknown) > best[0]):
+            return DEPENDS_ON_NA
+        if best is None:
             return Outcome(ZERO, NOT_MET, "no tier matches")
-        points, text = max(matched, key=lambda pair: pair[0])
+        points, text = best
         return Outcome(points, MET, f"highest matching tier: {text} ({fmt(points)})")
 
 
@@ -269,10 +327,8 @@ class VetoNode:
 
     def evaluate(self, readings: Readings, item_id: str | None = None) -> VetoTrace:
         values = values_read(readings, self.reads)
-        if na_reasons(readings, self.reads):
-            status = NOT_APPLICABLE
-        else:
-            status = MET if self.condition.holds(readings) else NOT_MET
+        truth = self.condition.truth(readings)
+        status = NOT_APPLICABLE if truth is None else MET if truth else NOT_MET
         return VetoTrace(self.text, self.line, self.column, status, values, item_id)
 
 
