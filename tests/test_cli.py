@@ -31,7 +31,7 @@ def test_score_text_report(capsys):
     # two rules not applicable), 73 × 100 / 98 = 74.489… → 74.49; bonus 3 (item 28).
     assert "base, prorated    74.49" in out
     assert "total             77.49" in out
-    lost = out.split("Points lost")[1]
+    lost = out.split("Points not earned")[1]
     assert lost.index("item 13") < lost.index("item 3 ") < lost.index("item 14")
 
 

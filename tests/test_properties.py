@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
@@ -277,6 +278,11 @@ category "c" 3 {
   }
 }
 """
+
+
+def before_the_cut(detail: str) -> str:
+    """A rule's detail without what its item's cap or floor left of it."""
+    return re.sub(r"; [^;]* of it counted, the item being at its [^;]*$", "", detail)
 
 
 @QUICK
@@ -595,7 +601,8 @@ def test_not_applicable_drops_exactly_the_rules_that_read_it(case: Case, data: s
                 applicable.append(rule)
             else:
                 assert new_rule.status != "not_applicable", new_rule
-                assert new_rule.detail == old_rule.detail
+                # the same outcome; what the item's cap or floor left of it may differ
+                assert before_the_cut(new_rule.detail) == before_the_cut(old_rule.detail)
                 assert new_rule.values == old_rule.values
                 applicable.append(rule)
         assert new.na_points == na_points_of(item, applicable)

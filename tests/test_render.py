@@ -64,7 +64,7 @@ def test_golden_json_item_scores_are_the_hand_worked_ones():
 
 def test_report_orders_losses_largest_first(sample):
     result, meta = sample
-    lost_section = render_text(result, meta).split("Points lost")[1]
+    lost_section = render_text(result, meta).split("Points not earned")[1]
     amounts = [line.split()[0] for line in lost_section.splitlines()[1:] if "  item " in line]
     assert amounts == sorted(amounts, key=lambda a: -float(a))
 
@@ -157,3 +157,74 @@ def test_report_lines_keep_to_their_width_with_long_meta(sample):
     result, _ = sample
     report = render_text(result, {"note": "长" * 10_000})
     assert len(report.splitlines()[1]) < 300
+
+
+# ---- the trace says why: cuts, clamps, ties, vetoes, deductions (issue 6) ---------------------
+
+TRACE_RUBRIC = """\
+rubric "说明"
+year 2021
+base 4
+indicators { a: bool  b: bool  n: number  inc: bool or na }
+category "c" 4 {
+  item 1 "floor" 2 {
+    1 when a "满足得 1 分"
+    -2 when b "发生扣 2 分"
+    veto when inc "发生重大事故"
+  }
+  item 2 "cap" 2 cap 1 {
+    1 when a "x"
+    0.5 per n max 1 "每个 0.5"
+  }
+  item 3 "tie" 1 {
+    highest "h" { 1 when a "first"  1 when b "second" }
+  }
+}
+veto when b and not a "全局否决"
+"""
+
+
+@pytest.fixture(scope="module")
+def traced():
+    rubric = rubricdsl.loads(TRACE_RUBRIC)
+    return rubric.evaluate({"a": True, "b": True, "n": -1.5, "inc": {"not_applicable": "无"}})
+
+
+def test_a_floor_cut_shows_in_the_detail(traced):
+    deduction = traced.item("1").rules[1]
+    # item 1: 1 given, 2 deducted → −1, floored at 0: the deduction counts 1 of its 2
+    assert (deduction.gave, deduction.status) == (-1, "capped")
+    assert deduction.detail == (
+        "condition holds: 2 deducted; 1 of it counted, the item being at its floor of 0"
+    )
+
+
+def test_a_negative_value_per_unit_shows_its_clamp(traced):
+    per_unit = traced.item("2").rules[1]
+    assert per_unit.detail == "-1.5 is below 0, counted as 0 units: 0 × 0.5 = 0"
+
+
+def test_a_tie_between_tiers_names_the_first_written(traced):
+    tiers = traced.item("3").rules[0]
+    assert tiers.detail == (
+        "highest matching tier: first (1), the first written of 2 matching tiers with 1"
+    )
+
+
+def test_the_report_lists_every_veto_and_splits_deductions_from_points_not_earned(traced):
+    report = render_text(traced)
+    vetoes = report.split("Vetoes (一票否决): none struck\n")[1].split("\n\n")[0].splitlines()
+    assert vetoes == [
+        "  n/a         line 9   item 1  发生重大事故  inc=不适用（无）",
+        "  not struck  line 19  rubric  全局否决      b=true, a=true",
+    ]
+    not_earned = report.split("Points not earned")[1].split("Points deducted")[0]
+    deducted = report.split("Points deducted")[1]
+    # Worked by hand: item 1 reaches only 1 of its 2 (no rule awards the other) and its
+    # deduction takes the 1 earned; item 2 is capped at 1 of its declared 2; base 0 + 1 + 1 = 2.
+    assert traced.base == 2
+    assert "      1  item 1 floor: no rule can award these points (declared 2)" in not_earned
+    assert "      1  item 2 cap: its cap of 1 keeps it below its declared 2" in not_earned
+    assert "发生扣 2 分" not in not_earned
+    assert "      1  item 1 floor, line 8: 发生扣 2 分" in deducted
+    assert "(its cap of 1 keeps it below its declared 2: 1 out of reach)" in report

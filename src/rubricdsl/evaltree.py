@@ -268,9 +268,12 @@ class PerUnitScore:
         assert isinstance(value, Decimal)
         # Whole units by integer division: exact however many digits the value has (dividing
         # first and rounding down would turn 9.99…9 into 10 once the digits pass the precision).
-        units = max(value // self.step, ZERO)
+        units = value // self.step
+        clamped = ""
+        if units < 0:
+            units, clamped = ZERO, f"{fmt(value)} is below 0, counted as 0 units: "
         raw = self.points * units
-        detail = f"{fmt(units)} × {fmt(self.points)} = {fmt(raw)}"
+        detail = f"{clamped}{fmt(units)} × {fmt(self.points)} = {fmt(raw)}"
         if self.maximum is not None and raw.copy_abs() > self.maximum:
             raw = self.maximum if raw > 0 else -self.maximum
             detail += f", limited to {fmt(self.maximum)}"
@@ -314,7 +317,11 @@ class TierScore:
         if best is None:
             return Outcome(ZERO, NOT_MET, "no tier matches")
         points, text = best
-        return Outcome(points, MET, f"highest matching tier: {text} ({fmt(points)})")
+        detail = f"highest matching tier: {text} ({fmt(points)})"
+        tied = sum(1 for other, _ in matched if other == points)
+        if tied > 1:  # the first written wins a tie: docs/language.md
+            detail += f", the first written of {tied} matching tiers with {fmt(points)}"
+        return Outcome(points, MET, detail)
 
 
 @attrs.frozen
@@ -427,8 +434,10 @@ class ItemNode:
     ) -> RuleTrace:
         rule = self.rules[index]
         status = outcome.status
+        detail = outcome.detail
         if gave != outcome.raw:
             status = CAPPED
+            detail += self._cut(outcome.raw, gave, limit)
         lost = ZERO
         if status != NOT_APPLICABLE:
             best = list(raws)
@@ -444,10 +453,17 @@ class ItemNode:
             gave=gave,
             status=status,
             values=rule.values(readings),
-            detail=outcome.detail,
+            detail=detail,
             lost=max(lost, ZERO),
             na_reason=outcome.detail if status == NOT_APPLICABLE else None,
         )
+
+    def _cut(self, raw: Decimal, gave: Decimal, limit: Decimal) -> str:
+        """What the item's cap or floor left of a rule's points, for its detail."""
+        if raw > gave:
+            bound = "cap" if self.cap is not None and self.cap == limit else "maximum"
+            return f"; {fmt(gave)} of it counted, the item being at its {bound} of {fmt(limit)}"
+        return f"; {fmt(gave.copy_abs())} of it counted, the item being at its floor of 0"
 
 
 def shortfall(limit: Decimal | None, members: Sequence[Reachable]) -> tuple[Decimal, Decimal]:

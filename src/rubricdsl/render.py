@@ -26,6 +26,7 @@ from rubricdsl.trace import (
     ItemTrace,
     Result,
     RuleTrace,
+    reading_to_text,
 )
 
 STATUS_WORDS = {MET: "met", NOT_MET: "not met", NOT_APPLICABLE: "n/a", CAPPED: "capped"}
@@ -117,6 +118,11 @@ class Loss:
     rule: RuleTrace | None
     bonus: bool
 
+    @property
+    def deduction(self) -> bool:
+        """A deduction the district would recover without it, not points it did not earn."""
+        return self.rule is not None and self.rule.points < 0
+
 
 def losses(result: Result) -> list[Loss]:
     """Every rule whose full points would raise its item's score, and every unreachable
@@ -151,11 +157,49 @@ def _item_block(item: ItemTrace, path: str) -> list[str]:
         )
     lines += ["    " + line for line in table(rows, numeric=frozenset({1, 2}))]
     if item.unreachable:
-        unreachable, maximum = fmt(item.unreachable), fmt(item.max)
-        lines.append(f"    (no rule can award {unreachable} of its {maximum} points)")
+        if _capped_below_declared(item):
+            lines.append(f"    ({_unreachable_reason(item)}: {fmt(item.unreachable)} out of reach)")
+        else:
+            unreachable, maximum = fmt(item.unreachable), fmt(item.max)
+            lines.append(f"    (no rule can award {unreachable} of its {maximum} points)")
     for veto in item.vetoes:
         if veto.triggered:
             lines.append(f"    VETO struck: {escape(veto.text)}")
+    return lines
+
+
+def _unreachable_reason(item: ItemTrace) -> str:
+    """Why an item cannot reach its maximum whatever the district does: its cap, or rules
+    that cannot award that much."""
+    if _capped_below_declared(item):
+        return f"its cap of {fmt(item.cap)} keeps it below its declared {fmt(item.declared)}"
+    return f"no rule can award these points (declared {fmt(item.declared)})"
+
+
+def _capped_below_declared(item: ItemTrace) -> bool:
+    return item.cap is not None and item.cap < item.max
+
+
+VETO_WORDS = {MET: "struck", NOT_MET: "not struck", NOT_APPLICABLE: "n/a"}
+
+
+def _vetoes_block(result: Result) -> list[str]:
+    """Every veto, struck or not, with what it read."""
+    if not result.all_vetoes:
+        return []
+    if result.vetoes:
+        lines = ["Vetoes (一票否决): FAILED, whatever the score"]
+    else:
+        lines = ["Vetoes (一票否决): none struck"]
+    rows = []
+    for veto in result.all_vetoes:
+        where = f"item {veto.item_id}" if veto.item_id is not None else "rubric"
+        values = ", ".join(f"{n}={reading_to_text(v)}" for n, v in veto.values)
+        rows.append(
+            [VETO_WORDS[veto.status], f"line {veto.line}", where, escape(veto.text), escape(values)]
+        )
+    lines += ["  " + line for line in table(rows)]
+    lines.append("")
     return lines
 
 
@@ -177,8 +221,7 @@ def _totals(result: Result) -> list[str]:
     return ["  " + line for line in table(rows, numeric=frozenset({1}))]
 
 
-def _losses_block(result: Result) -> list[str]:
-    found = losses(result)
+def _losses_block(found: list[Loss]) -> list[str]:
     if not found:
         return ["  none"]
     lines = []
@@ -190,9 +233,7 @@ def _losses_block(result: Result) -> list[str]:
         if loss.bonus:
             head += " (bonus)"
         if loss.rule is None:
-            lines.append(
-                head + f": no rule can award these points (declared {fmt(loss.item.declared)})"
-            )
+            lines.append(f"{head}: {_unreachable_reason(loss.item)}")
             continue
         lines.append(f"{head}, line {loss.rule.line}: {escape(loss.rule.text)}")
         lines.append(f"         {escape(loss.rule.values_text())}  ({escape(loss.rule.detail)})")
@@ -222,13 +263,16 @@ def render_text(result: Result, meta: Mapping[Any, object] | None = None) -> str
     lines.append("Totals")
     lines += _totals(result)
     lines.append("")
-    if result.vetoes:
-        lines.append("FAILED by veto (一票否决), whatever the score:")
-        lines += [f"  line {veto.line}: {veto.text}" for veto in result.vetoes]
+    lines += _vetoes_block(result)
+    found = losses(result)
+    lines.append("Points not earned, largest first (what the item would gain if the rule were")
+    lines.append("met; base points before 合理缺项 proration)")
+    lines += _losses_block([loss for loss in found if not loss.deduction])
+    deducted = [loss for loss in found if loss.deduction]
+    if deducted:
         lines.append("")
-    lines.append("Points lost, largest first (what the item would gain if the rule were met;")
-    lines.append("base points before 合理缺项 proration)")
-    lines += _losses_block(result)
+        lines.append("Points deducted, largest first (what the item would recover without them)")
+        lines += _losses_block(deducted)
     if result.warnings:
         lines.append("")
         lines.append(
