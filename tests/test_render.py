@@ -228,3 +228,27 @@ def test_the_report_lists_every_veto_and_splits_deductions_from_points_not_earne
     assert "发生扣 2 分" not in not_earned
     assert "      1  item 1 floor, line 8: 发生扣 2 分" in deducted
     assert "(its cap of 1 keeps it below its declared 2: 1 out of reach)" in report
+
+
+def test_a_base_whose_every_point_is_not_applicable_is_0_and_says_why():
+    text = """\
+rubric "全部缺项"
+year 2021
+base 4
+bonus 1
+indicators { schools: count or na  award: bool }
+category "c" 4 { item 1 "学校" 4 { 4 when schools >= 1 "辖区学校" } }
+bonus category "加分" 1 { item 2 "奖" 1 { 1 when award "获奖" } }
+"""
+    result = rubricdsl.loads(text).evaluate(
+        {"schools": {"not_applicable": "辖区无学校"}, "award": True}
+    )
+    assert (result.na_points, result.base_raw, result.base, result.bonus, result.total) == (
+        4,
+        0,
+        0,
+        1,
+        1,
+    )
+    report = render_text(result)
+    assert "every base point is 合理缺项: nothing to assess or prorate" in report

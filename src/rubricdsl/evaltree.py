@@ -566,7 +566,10 @@ class RubricTree:
 
 
 def prorate(base_raw: Decimal, base_max: Decimal, base_limit: Decimal) -> Decimal:
-    """合理缺项: base_raw × base_max / (base_max − na_points), rounded half-up to 2 decimals."""
+    """合理缺项: base_raw × base_max / (base_max − na_points), rounded half-up to 2 decimals.
+
+    When every base point is not applicable there is nothing to assess and nothing to
+    prorate: the base is 0 (docs/language.md), and the report says why."""
     if base_limit <= 0:
         return ZERO
     return divide_half_up(base_raw * base_max, base_limit, 2)

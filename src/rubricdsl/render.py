@@ -212,7 +212,10 @@ def _totals(result: Result) -> list[str]:
     info = result.rubric
     na = f"  (合理缺项 {fmt(result.na_points)})" if result.na_points else ""
     rows.append(["base, raw", fmt(result.base_raw), fmt(info.base_max - result.na_points) + na])
-    if result.na_points:
+    if result.na_points and result.na_points >= info.base_max:
+        note = "  (every base point is 合理缺项: nothing to assess or prorate)"
+        rows.append(["base", fmt(result.base), fmt(info.base_max) + note])
+    elif result.na_points:
         rows.append(["base, prorated", fmt(result.base), fmt(info.base_max)])
     else:
         rows.append(["base", fmt(result.base), fmt(info.base_max)])
