@@ -523,7 +523,7 @@ def test_to_dict_is_json_with_exact_decimal_strings(case: Case):
 
 @QUICK
 @given(
-    rubric_cases(deductions=False, vetoes=False, positive_bools=True, need_bool=True),
+    rubric_cases(deductions=False, vetoes=False, positive_bools=True, need_bool=True, na=False),
     st.data(),
 )
 def test_turning_a_positive_flag_true_never_lowers_a_score(case: Case, data: st.DataObject):
@@ -533,7 +533,10 @@ def test_turning_a_positive_flag_true_never_lowers_a_score(case: Case, data: st.
     base, base_raw, bonus, or any item's, group's or category's score.
 
     (A bool under `not` or compared with false can legitimately lower a score when it turns
-    true, so such rubrics are not generated here.)"""
+    true, so such rubrics are not generated here. Nor is any indicator reported not
+    applicable: by Kleene's logic a flag turning true can make a rule applicable again —
+    `false or n/a` is n/a, `true or n/a` is true — and the district is then held to that
+    rule's points, which can lower a prorated score; tests/test_three_valued.py shows it.)"""
     for rule in case.model.rules():
         assert all(positive_in_bools(c) for c in rule.conditions())
     used = case.model.used()

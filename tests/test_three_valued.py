@@ -149,3 +149,28 @@ def test_a_lower_unknown_tier_does_not_drop_a_tier_that_holds():
     rule = rubricdsl.loads(text).evaluate({"national": True, "provincial": NA}).items[0].rules[0]
     assert (rule.gave, rule.status) == (4, "met")
     assert rule.detail == "highest matching tier: 国家级 (4)"
+
+
+def test_a_flag_turning_true_can_make_a_dropped_rule_count_again():
+    """The documented cost of Kleene's logic: `false or n/a` drops the rule and its points
+    leave the maximum; `true or n/a` holds, so the rule counts and the district is held to the
+    whole tier block, of which it earns the lower tier (docs/language.md)."""
+    text = """\
+rubric "回到适用"
+year 2021
+base 4
+indicators { a: bool  s: bool or na  n: count }
+category "c" 4 {
+  item 1 "i" 4 {
+    highest "h" { 3 when n >= 5 "三分"  1 when a or s "一分" }
+    1 when n >= 1 "基础"
+  }
+}
+"""
+    rubric = rubricdsl.loads(text)
+    excused = rubric.evaluate({"a": False, "s": NA, "n": 1})
+    held = rubric.evaluate({"a": True, "s": NA, "n": 1})
+    # excused: the block (reach 3) leaves the maximum: 1 of 1, prorated 1 × 4 / 1 = 4
+    assert (excused.na_points, excused.base_raw, excused.base) == (3, 1, 4)
+    # held: 1 (lower tier) + 1 of 4
+    assert (held.na_points, held.base_raw, held.base) == (0, 2, 2)
