@@ -171,7 +171,7 @@ def _item_block(item: ItemTrace, path: str) -> list[str]:
 def _unreachable_reason(item: ItemTrace) -> str:
     """Why an item cannot reach its maximum whatever the district does: its cap, or rules
     that cannot award that much."""
-    if _capped_below_declared(item):
+    if item.cap is not None and _capped_below_declared(item):
         return f"its cap of {fmt(item.cap)} keeps it below its declared {fmt(item.declared)}"
     return f"no rule can award these points (declared {fmt(item.declared)})"
 
