@@ -24,6 +24,11 @@ def unquote(token: Token) -> str:
     return str(token)[1:-1].replace('\\"', '"').replace("\\\\", "\\")
 
 
+def item_id(token: Token) -> str:
+    """An item id as the table writes it: a bare ITEM_ID as is, a quoted one unquoted."""
+    return unquote(token) if token.type == "STRING" else str(token)
+
+
 def number(token: Token) -> Decimal:
     return Decimal(str(token))
 
@@ -128,12 +133,12 @@ class ToAst(Transformer[Token, Any]):
         return number(children[0])
 
     def item(self, meta: Meta, children: list[Any]) -> ast.Item:
-        item_id, title, points, *members = children
+        id_token, title, points, *members = children
         cap = members[0][1] if members and isinstance(members[0], tuple) else None
         rules = tuple(m for m in members if not isinstance(m, (tuple, ast.Veto)))
         vetoes = tuple(m for m in members if isinstance(m, ast.Veto))
         return ast.Item(
-            str(item_id),
+            item_id(id_token),
             unquote(title),
             number(points),
             cap,
@@ -141,7 +146,7 @@ class ToAst(Transformer[Token, Any]):
             vetoes,
             span_of(meta),
             token_span(points),
-            token_span(item_id),
+            token_span(id_token),
         )
 
     def cap(self, meta: Meta, children: list[Token]) -> tuple[str, Decimal]:
