@@ -611,7 +611,7 @@ def test_item_with_only_a_veto_is_empty():
         ('item 1 "i" 10 {', 'item 1 "i" -2 {', 6, 14, "item 1 declares -2 points"),
         # the points token of `category "c" 10 {`, column 14
         ('category "c" 10 {', 'category "c" 0 {', 5, 14, "category 'c' declares 0 points"),
-        ('category "c" 10 {', 'category "c" -1 {', 5, 14, "category 'c' declares -1 points"),
+        ('category "c" 10 {', 'category "c" -1 {', 5, 14, "category 'c' declares -1 point:"),
     ],
 )
 def test_zero_or_negative_declared_points(old, new, line, column, message):
@@ -640,8 +640,10 @@ def test_zero_or_negative_group_total(total):
 def test_zero_cap():
     error = compile_error(rubric_text('10 when flag "x"').replace('"i" 10 {', '"i" 10 cap 0 {'))
     assert [d.code for d in error.diagnostics] == ["bad-points"]
-    assert (error.line, error.column) == (6, 3)
-    assert "item 1 has cap 0" in str(error)
+    # `  item 1 "i" 10 cap 0 {`: the error points at `cap 0`, column 17
+    assert (error.line, error.column) == (6, 17)
+    assert "item 1 has cap 0: a cap must be positive" in str(error)
+    assert_caret_under(error, 6, 17)
 
 
 @pytest.mark.parametrize(("value", "column"), [("0", 6), ("-5", 6)])
@@ -677,7 +679,7 @@ def test_bonus_category_without_bonus_maximum():
     assert [d.code for d in error.diagnostics] == ["bonus-without-maximum"]
     assert (error.line, error.column) == (10, 1)
     assert "bonus category '加分' but the rubric declares no bonus maximum" in str(error)
-    assert error.hint == "add a line: bonus 10"
+    assert error.hint == "add a line: bonus 5"  # what the bonus category declares
 
 
 def test_bonus_zero_is_no_bonus_maximum():
@@ -933,32 +935,35 @@ def test_unused_indicator():
 
 
 @pytest.mark.parametrize(
-    ("condition", "column", "literal"),
+    ("condition", "code", "literal"),
     [
-        ("pct >= 120", 20, "120"),  # `10 when pct >= `: 15 characters
-        ("pct < -1", 19, "-1"),
-        ("120 <= pct", 13, "120"),
-        ("sc > 100.5", 18, "100.5"),
-        ("n >= -1", 18, "-1"),
-        ("amt < -0.5", 19, "-0.5"),
+        ("pct >= 120", "never-holds", "120"),
+        ("pct < -1", "never-holds", "-1"),
+        ("120 <= pct", "never-holds", "120"),
+        ("sc > 100.5", "never-holds", "100.5"),
+        ("n >= -1", "always-holds", "-1"),
+        ("amt < -0.5", "never-holds", "-0.5"),
     ],
 )
-def test_literal_out_of_range(condition, column, literal):
+def test_literal_out_of_range(condition, code, literal):
     text = rubric_text(
         f'10 when {condition} "x"',
         declarations='pct: percent  sc: score  n: count  amt: amount("万元")',
     )
-    found = [w for w in rubricdsl.loads(text).warnings if w.code == "out-of-range"]
-    assert [(w.line, w.column) for w in found] == [(7, column)]
+    found = [w for w in rubricdsl.loads(text).warnings if w.code.endswith("-holds")]
+    # one warning, at the comparison: `    10 when ` is 12 characters
+    assert [(w.code, w.line, w.column) for w in found] == [(code, 7, 13)]
     assert f"{literal} is outside the values it can take" in found[0].message
 
 
-@pytest.mark.parametrize("condition", ["pct >= 100", "pct > 0", "sc <= 100", "g < -1000"])
+@pytest.mark.parametrize(
+    "condition", ["pct >= 100", "pct > 0", "sc <= 99.5", "sc < 100", "g < -1000", "n == 2"]
+)
 def test_literal_in_range_does_not_warn(condition):
     text = rubric_text(
-        f'10 when {condition} "x"', declarations="pct: percent  sc: score  g: number"
+        f'10 when {condition} "x"', declarations="pct: percent  sc: score  g: number  n: count"
     )
-    assert [w.code for w in rubricdsl.loads(text).warnings if w.code == "out-of-range"] == []
+    assert [w.code for w in rubricdsl.loads(text).warnings if w.code.endswith("-holds")] == []
 
 
 def test_warnings_are_sorted_and_reach_the_result():
@@ -973,14 +978,14 @@ def test_warnings_are_sorted_and_reach_the_result():
     assert [(w.code, w.line, w.column) for w in rubric.warnings] == [
         ("unused-indicator", 4, 14),
         ("unreachable-maximum", 6, 14),
-        ("out-of-range", 6, 33),
+        ("never-holds", 6, 26),
     ]
     result = rubric.evaluate({"spare": True, "pct": 100})
     assert result.warnings == rubric.warnings
     assert [w["code"] for w in result.to_dict()["warnings"]] == [
         "unused-indicator",
         "unreachable-maximum",
-        "out-of-range",
+        "never-holds",
     ]
 
 

@@ -15,6 +15,7 @@ from rubricdsl.datafile import read_data
 from rubricdsl.errors import RubricError
 from rubricdsl.escape import clip, escape, escape_block
 from rubricdsl.limits import DEFAULT_LIMITS, MIB, Limits
+from rubricdsl.model import counted
 from rubricdsl.render import render_json, render_text
 
 EXIT_OK = 0
@@ -92,8 +93,8 @@ def _check(arguments: argparse.Namespace, limits: Limits) -> str:
     lines = [warning.render() for warning in rubric.warnings]
     count = len(rubric.warnings)
     lines.append(
-        f"{escape(arguments.rubric)}: ok, {len(rubric.indicators)} indicators, "
-        f"{count} warning{'s' if count != 1 else ''}"
+        f"{escape(arguments.rubric)}: ok, {counted(len(rubric.indicators), 'indicator')}, "
+        f"{counted(count, 'warning')}"
     )
     return "\n".join(lines) + "\n"
 

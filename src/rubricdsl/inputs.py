@@ -14,7 +14,7 @@ from rubricdsl.errors import IndicatorError, IndicatorProblem
 from rubricdsl.escape import clip
 from rubricdsl.exact import exactly
 from rubricdsl.limits import DEFAULT_LIMITS, Limits, decimal_problem
-from rubricdsl.model import IndicatorSpec, fmt
+from rubricdsl.model import IndicatorSpec, counted, fmt, with_article
 
 Value = bool | Decimal | str | tuple[Decimal, ...]
 
@@ -90,10 +90,10 @@ def _number(spec: IndicatorSpec, raw: object) -> Decimal:
     value = to_decimal(raw)
     if value is None:
         if is_bool(raw):
-            raise InvalidValueError(f"{bool(raw)} is a bool, not a {spec.kind}")
+            raise InvalidValueError(f"{bool(raw)} is a bool, not {with_article(spec.kind)}")
         if isinstance(raw, str):
             hint = " (write the number alone, without %)" if raw.strip().endswith("%") else ""
-            raise InvalidValueError(f"{_shown(raw)} is text, not a {spec.kind}{hint}")
+            raise InvalidValueError(f"{_shown(raw)} is text, not {with_article(spec.kind)}{hint}")
         raise InvalidValueError(f"{_shown(raw)} is not a number")
     problem = decimal_problem(value)
     if problem is not None:
@@ -139,11 +139,13 @@ def read_value(spec: IndicatorSpec, raw: object) -> Reading:
 def _series(spec: IndicatorSpec, raw: object) -> tuple[Decimal, ...]:
     if not isinstance(raw, (list, tuple)):
         raise InvalidValueError(
-            f"{_shown(raw)} is not a list of {spec.series_length} yearly values (oldest first)"
+            f"{_shown(raw)} is not a list of "
+            f"{counted(spec.series_length or 0, 'yearly value')} (oldest first)"
         )
     if len(raw) != spec.series_length:
         raise InvalidValueError(
-            f"has {len(raw)} yearly values; the rubric needs {spec.series_length} (oldest first)"
+            f"has {counted(len(raw), 'yearly value')}; "
+            f"the rubric needs {spec.series_length} (oldest first)"
         )
     values: list[Decimal] = []
     element_spec = attrs.evolve(spec, kind="number")

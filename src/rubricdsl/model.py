@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator, Mapping
+import functools
+import re
+from collections.abc import Collection, Iterator, Mapping
 from decimal import Decimal
 from types import MappingProxyType
 
@@ -13,7 +15,8 @@ from rubricdsl import ast
 from rubricdsl.errors import Diagnostic, RubricCompileError, diagnostic
 from rubricdsl.escape import clip
 from rubricdsl.exact import exactly
-from rubricdsl.source import Span
+from rubricdsl.parser import grammar_parser
+from rubricdsl.source import Span, source_lines
 
 NUMERIC_KINDS = frozenset({"count", "percent", "score", "amount", "number"})
 BOUNDED_KINDS = {"percent": (Decimal(0), Decimal(100)), "score": (Decimal(0), Decimal(100))}
@@ -39,10 +42,12 @@ class IndicatorSpec:
         if self.kind == "amount":
             return f"an amount in {self.unit}"
         if self.kind == "series":
-            return f"a series of {self.series_length} yearly values"
+            if self.series_length is None:  # its declaration was refused
+                return "a series"
+            return "a series of " + counted(self.series_length, "yearly value")
         if self.kind == "enum":
             return "an enum of " + ", ".join(self.levels)
-        return f"a {self.kind}"
+        return with_article(self.kind)
 
 
 @attrs.frozen
@@ -117,11 +122,81 @@ def fmt(value: Decimal) -> str:
     return format(tidy(value), "f")
 
 
+# ---- words -----------------------------------------------------------------------------
+
+
+def counted(number: int | Decimal, noun: str, plural: str | None = None) -> str:
+    """A number with its noun in the right number: "1 yearly value", "3 yearly values",
+    "0 points", "-1 point", "1.5 points"."""
+    shown = fmt(number) if isinstance(number, Decimal) else str(number)
+    one = Decimal(number).copy_abs() == 1
+    return f"{shown} {noun if one else (plural or noun + 's')}"
+
+
+def with_article(words: str) -> str:
+    """Words with "a" or "an" before them: "a count", "an amount", "an enum"."""
+    return ("an " if words[:1] in ("a", "e", "i", "o", "u") else "a ") + words
+
+
+@functools.cache
+def reserved_words() -> frozenset[str]:
+    """The grammar's keywords (`last`, `true`, `and`, `when`, `max`, …): read from the parser, so
+    that a keyword added to the grammar is reserved too. None of them may name an indicator or an
+    enum level: where a keyword is allowed, the parser reads it as the keyword."""
+    words = set()
+    for terminal in grammar_parser().terminals:
+        pattern = terminal.pattern
+        if pattern.type == "str" and re.fullmatch(r"[a-z][a-z0-9_]*", str(pattern.value)):
+            words.add(str(pattern.value))
+    return frozenset(words)
+
+
+# The values a numeric kind can take: (lowest, highest or None, whole numbers only, in words).
+DOMAINS: dict[str, tuple[Decimal, Decimal | None, bool, str]] = {
+    "count": (Decimal(0), None, True, "a whole number, never negative"),
+    "percent": (Decimal(0), Decimal(100), False, "from 0 to 100"),
+    "score": (Decimal(0), Decimal(100), False, "from 0 to 100"),
+    "amount": (Decimal(0), None, False, "never negative"),
+}
+FLIPPED = {">=": "<=", "<=": ">=", ">": "<", "<": ">", "==": "==", "!=": "!="}
+
+
+def constant_outcome(kind: str, operator: str, value: Decimal) -> bool | None:
+    """Whether `x <operator> value` holds for every value (True) or for none (False) that an
+    indicator of `kind` can take; None when it depends on the value, or for a kind with no
+    limits (number)."""
+    if kind not in DOMAINS:
+        return None
+    low, high, whole, _ = DOMAINS[kind]
+    takes = value >= low and (high is None or value <= high)
+    if whole:
+        takes = takes and value == value.to_integral_value()
+    some, every = {
+        "==": (takes, False),
+        "!=": (True, not takes),
+        "<": (low < value, high is not None and high < value),
+        "<=": (low <= value, high is not None and high <= value),
+        ">": (high is None or high > value, value < low),
+        ">=": (high is None or high >= value, value <= low),
+    }[operator]
+    if not some:
+        return False
+    if every:
+        return True
+    return None
+
+
 # ---- the checker ----------------------------------------------------------------------
 
 
 class _Checker:
-    def __init__(self, file: ast.RubricFile, text: str, source_name: str) -> None:
+    def __init__(
+        self,
+        file: ast.RubricFile,
+        text: str,
+        source_name: str,
+        unparsed_names: Collection[str] = (),
+    ) -> None:
         self.file = file
         self.text = text
         self.source_name = source_name
@@ -129,6 +204,13 @@ class _Checker:
         self.warnings: list[Diagnostic] = []
         self.indicators: dict[str, IndicatorSpec] = {}
         self.used: set[str] = set()
+        # Names whose declaration earned an error (declared twice, a bad series length) or did
+        # not parse: using them is not a further error, and nothing is checked where they are
+        # used, so that the declaration's error is the only one.
+        self.quiet: set[str] = set(unparsed_names)
+        # Reserved words declared as names or levels (refused at the declaration): where they
+        # are used, the parser may read them as the keyword (`true`), which is no further error.
+        self.refused_words: set[str] = set()
 
     def error(self, code: str, message: str, span: Span | None, hint: str | None = None) -> None:
         self.errors.append(self._make("error", code, message, span, hint))
@@ -230,12 +312,24 @@ class _Checker:
                     declaration.name_span,
                     f"first declared on line {first.span.line}",
                 )
+                # which of the two the rules mean is anyone's guess: check none of their uses
+                self.quiet.add(declaration.name)
                 continue
-            spec = self._spec(declaration)
-            if spec is not None:
-                self.indicators[declaration.name] = spec
+            self._reserved(declaration.name, declaration.name_span, "an indicator", kind_hint=True)
+            self.indicators[declaration.name] = self._spec(declaration)
 
-    def _spec(self, declaration: ast.Declaration) -> IndicatorSpec | None:
+    def _reserved(self, name: str, span: Span, what: str, *, kind_hint: bool = False) -> None:
+        if name not in reserved_words():
+            return
+        self.refused_words.add(name)
+        self.error(
+            "reserved-word",
+            f"'{name}' is a reserved word of the rubric language: it cannot name {what}",
+            span,
+            f"choose another name, such as '{name}_{'value' if kind_hint else 'level'}'",
+        )
+
+    def _spec(self, declaration: ast.Declaration) -> IndicatorSpec:
         kind = declaration.type
         spec = IndicatorSpec(
             name=declaration.name,
@@ -245,23 +339,37 @@ class _Checker:
             span=declaration.name_span,
         )
         if isinstance(kind, ast.AmountType):
+            if not kind.unit.strip():
+                self.error(
+                    "missing-unit",
+                    f"the amount '{declaration.name}' names no unit",
+                    kind.span,
+                    'name the unit the table counts in: amount("万元")',
+                )
+                self.quiet.add(declaration.name)
             return attrs.evolve(spec, unit=kind.unit)
         if isinstance(kind, ast.SeriesType):
             length = kind.length
             if length != length.to_integral_value() or length < 1:
                 self.error(
                     "bad-series-length",
-                    f"a series needs a whole number of yearly values, not {fmt(length)}",
+                    "a series needs a whole number of yearly values (1 or more), "
+                    f"not {fmt(length)}",
                     kind.span,
                 )
-                return None
+                # registered all the same, so that its uses are not "undefined"
+                self.quiet.add(declaration.name)
+                return spec
             return attrs.evolve(spec, series_length=int(length))
         if isinstance(kind, ast.EnumType):
             names: list[str] = []
             for level in kind.levels:
+                self._reserved(level.name, level.span, "an enum level")
                 if level.name in names:
                     self.error(
-                        "duplicate-level", f"level '{level.name}' is listed twice", level.span
+                        "duplicate-level",
+                        f"level '{level.name}' of '{declaration.name}' is listed twice",
+                        level.span,
                     )
                 names.append(level.name)
             return attrs.evolve(spec, levels=tuple(dict.fromkeys(names)))
@@ -270,15 +378,9 @@ class _Checker:
     # ---- structure ----
     def structure(self, bonus_max: Decimal) -> None:
         item_ids: dict[str, ast.Item] = {}
+        self._bonus_without_maximum(bonus_max)
         for category in self.file.categories:
             self.positive(category.points, category.points_span, f"category '{category.title}'")
-            if category.is_bonus and bonus_max == 0:
-                self.error(
-                    "bonus-without-maximum",
-                    f"bonus category '{category.title}' but the rubric declares no bonus maximum",
-                    category.span,
-                    "add a line: bonus 10",
-                )
             for member in category.members:
                 if isinstance(member, ast.Group) and member.total is not None:
                     self.positive(member.total, member.span, f"group '{member.title}'")
@@ -297,16 +399,64 @@ class _Checker:
         for veto in self.file.vetoes:
             self.condition(veto.condition)
 
+    def _bonus_without_maximum(self, bonus_max: Decimal) -> None:
+        """One error, at the first bonus category, when the rubric has no bonus maximum (no
+        `bonus` line, or `bonus 0`); a negative one is already an error of its own."""
+        bonus = [c for c in self.file.categories if c.is_bonus]
+        if not bonus or bonus_max != 0:
+            return
+        first = bonus[0]
+        points = sum((c.points for c in bonus if c.points > 0), Decimal(0))
+        wanted = fmt(points) if points > 0 else "10"
+        field = next((f for f in self.file.header_fields if f.field == "bonus"), None)
+        if field is None:
+            message = f"bonus category '{first.title}' but the rubric declares no bonus maximum"
+            hint = f"add a line: bonus {wanted}"
+        else:
+            message = (
+                f"the bonus maximum is 0 (line {field.span.line}) but bonus category "
+                f"'{first.title}' is declared: nothing it gives could count"
+            )
+            hint = f"declare the bonus maximum the table gives: bonus {wanted}"
+        self.error("bonus-without-maximum", message, first.span, hint)
+
     def positive(self, value: Decimal, span: Span, what: str) -> None:
         if value <= 0:
             self.error(
-                "bad-points", f"{what} declares {fmt(value)} points: points must be positive", span
+                "bad-points",
+                f"{what} declares {counted(value, 'point')}: points must be positive",
+                span,
             )
+
+    def cap_span(self, item: ast.Item) -> Span:
+        """Where the item's `cap N` is written: from the AST if it says, else found in the text
+        right after the item's points (only blanks and comments stand between them)."""
+        span: Span | None = getattr(item, "cap_span", None)
+        if span is not None:
+            return span
+        lines = source_lines(self.text)
+        row, index = item.points_span.end_line, item.points_span.end_column - 1
+        while 1 <= row <= len(lines):
+            line = lines[row - 1]
+            while index < len(line) and line[index].isspace():
+                index += 1
+            if index >= len(line) or line[index] == "#":
+                row, index = row + 1, 0
+                continue
+            if not line.startswith("cap", index):
+                break
+            found = _CAP.match(line, index)
+            return Span.point(row, index + 1, len(found.group(0)) if found else 3)
+        return item.points_span
 
     def item(self, item: ast.Item) -> None:
         self.positive(item.points, item.points_span, f"item {item.id}")
         if item.cap is not None and item.cap <= 0:
-            self.error("bad-points", f"item {item.id} has cap {fmt(item.cap)}", item.span)
+            self.error(
+                "bad-points",
+                f"item {item.id} has cap {fmt(item.cap)}: a cap must be positive",
+                self.cap_span(item),
+            )
         if not item.rules:
             self.error("empty-item", f"item {item.id} has no scoring rules", item.span)
         for rule in item.rules:
@@ -363,6 +513,11 @@ class _Checker:
 
     # ---- conditions ----
     def reference(self, reference: ast.Reference) -> IndicatorSpec | None:
+        """The indicator a name refers to; None when there is nothing to check its use against
+        (an error was reported here, or at its declaration)."""
+        if reference.name in self.quiet:
+            self.used.add(reference.name)
+            return None
         spec = self.indicators.get(reference.name)
         if spec is None:
             self.error(
@@ -414,16 +569,21 @@ class _Checker:
                 f"{use}() needs a series, but '{spec.name}' is {spec.describe()}",
                 reference.span,
             )
-        elif (spec.series_length or 0) < minimum:
+        elif spec.series_length is not None and spec.series_length < minimum:
             self.error(
                 "type-mismatch",
-                f"{use}() needs at least {minimum} yearly values; '{spec.name}' has "
+                f"{use}() needs at least {counted(minimum, 'yearly value')}; '{spec.name}' has "
                 f"{spec.series_length}",
                 reference.span,
             )
 
     def comparison(self, comparison: ast.Comparison) -> None:
         left, right = comparison.left, comparison.right
+        quiet = [name for name in map(_name_read, (left, right)) if name in self.quiet]
+        if quiet:
+            # a side whose declaration was refused: what the other side should be is unknown
+            self.used.update(quiet)
+            return
         enum_side = self._enum_side(left) or self._enum_side(right)
         if enum_side is not None:
             self._enum_comparison(comparison, enum_side)
@@ -435,7 +595,7 @@ class _Checker:
         self._typed_comparison(comparison, left_kind, right_kind)
 
     def _enum_side(self, operand: ast.Operand) -> IndicatorSpec | None:
-        if isinstance(operand, ast.Reference):
+        if isinstance(operand, ast.Reference) and operand.name not in self.quiet:
             spec = self.indicators.get(operand.name)
             if spec is not None and spec.kind == "enum":
                 return spec
@@ -451,6 +611,8 @@ class _Checker:
                 "for 'the highest level that applies', use a highest { } block of tiers",
             )
         for side in (comparison.left, comparison.right):
+            if isinstance(side, ast.BoolLiteral) and _word(side) in spec.levels:
+                continue  # a level named `true` or `false`, refused where it is declared
             if not isinstance(side, ast.Reference):
                 self.error(
                     "type-mismatch",
@@ -517,6 +679,11 @@ class _Checker:
     def _typed_comparison(self, comparison: ast.Comparison, left: str, right: str) -> None:
         where = comparison.span
         literals = (ast.NumberLiteral, ast.BoolLiteral)
+        if any(
+            isinstance(side, ast.BoolLiteral) and _word(side) in self.refused_words
+            for side in (comparison.left, comparison.right)
+        ):
+            return  # an indicator named `true` or `false`, refused where it is declared
         if isinstance(comparison.left, literals) and isinstance(comparison.right, literals):
             self.error(
                 "constant-comparison", "this compares two constants: it never changes", where
@@ -525,7 +692,7 @@ class _Checker:
         if left == "bool" or right == "bool":
             if left != right:
                 other = right if left == "bool" else left
-                shown = "a number" if other == "literal" else f"a {other}"
+                shown = "a number" if other == "literal" else with_article(other)
                 self.error(
                     "type-mismatch",
                     f"a bool compared with {shown}",
@@ -567,26 +734,45 @@ class _Checker:
                 )
 
     def _literal_in_range(self, comparison: ast.Comparison) -> None:
-        pairs = ((comparison.left, comparison.right), (comparison.right, comparison.left))
-        for reference, literal in pairs:
-            if not isinstance(reference, ast.Reference):
-                continue
-            if not isinstance(literal, ast.NumberLiteral):
-                continue
-            spec = self.indicators[reference.name]
-            low, high = BOUNDED_KINDS.get(spec.kind, (None, None))
-            if spec.kind in ("count", "amount"):
-                low = Decimal(0)
-            outside = (low is not None and literal.value < low) or (
-                high is not None and literal.value > high
+        """Warn about a comparison of an indicator with a number that holds for every value the
+        indicator's type allows, or for none: `n == 2.5` for a count, `p > 100` for a percent."""
+        left, right = comparison.left, comparison.right
+        if isinstance(left, ast.Reference) and isinstance(right, ast.NumberLiteral):
+            reference, literal, operator = left, right, comparison.operator
+        elif isinstance(right, ast.Reference) and isinstance(left, ast.NumberLiteral):
+            reference, literal, operator = right, left, FLIPPED[comparison.operator]
+        else:
+            return
+        spec = self.indicators[reference.name]
+        outcome = constant_outcome(spec.kind, operator, literal.value)
+        if outcome is None:
+            return
+        low, high, whole, allowed = DOMAINS[spec.kind]
+        written = (
+            f"{reference.name} {operator} {fmt(literal.value)}"
+            if reference is left
+            else f"{fmt(literal.value)} {comparison.operator} {reference.name}"
+        )
+        outside = literal.value < low or (high is not None and literal.value > high)
+        because = ""
+        if outside:
+            because = f"; {fmt(literal.value)} is outside the values it can take"
+        elif whole and literal.value != literal.value.to_integral_value():
+            because = f"; {fmt(literal.value)} is not a whole number"
+        if outcome:
+            self.warn(
+                "always-holds",
+                f"'{written}' always holds: '{spec.name}' is {spec.describe()}, {allowed}{because}",
+                comparison.span,
+                "the condition is met by every district; check the number and the comparison",
             )
-            if outside:
-                self.warn(
-                    "out-of-range",
-                    f"'{spec.name}' is a {spec.kind}; {fmt(literal.value)} is outside the values "
-                    "it can take",
-                    literal.span,
-                )
+        else:
+            self.warn(
+                "never-holds",
+                f"'{written}' never holds: '{spec.name}' is {spec.describe()}, {allowed}{because}",
+                comparison.span,
+                "no district can meet the condition; check the number and the comparison",
+            )
 
     # ---- warnings about points ----
     def reach_warnings(self, base_max: Decimal, bonus_max: Decimal) -> None:
@@ -616,11 +802,26 @@ class _Checker:
     def _item_reach(self, item: ast.Item) -> None:
         reach = sum((rule_reach(rule) for rule in item.rules), Decimal(0))
         limit = item_limit(item)
+        if item.cap is not None and item.cap < item.points:
+            # the cap is why the item cannot score its declared points: say so, once
+            self.warn(
+                "cap-below-points",
+                f"item {item.id} declares {counted(item.points, 'point')} but its cap "
+                f"{fmt(item.cap)} keeps it at {fmt(item.cap)}",
+                self.cap_span(item),
+                f"if the table's 满分 is {fmt(item.cap)}, declare {fmt(item.cap)} points; "
+                "otherwise remove the cap",
+            )
         if reach < limit:
             self.warn(
                 "unreachable-maximum",
-                f"item {item.id} declares {fmt(item.points)} points but its rules reach only "
-                f"{fmt(reach)}",
+                (
+                    f"item {item.id} declares {counted(item.points, 'point')} but its rules "
+                    f"reach only {fmt(reach)}"
+                    if limit == item.points
+                    else f"item {item.id} is capped at {fmt(limit)} but its rules reach only "
+                    f"{fmt(reach)}"
+                ),
                 item.points_span,
                 "a district can never score the item in full; check the table's wording",
             )
@@ -679,6 +880,21 @@ class _Checker:
                 )
 
 
+_CAP = re.compile(r"cap[ \t]+-?[0-9]+(?:\.[0-9]+)?")
+
+
+def _name_read(operand: ast.Operand) -> str | None:
+    if isinstance(operand, ast.Reference):
+        return operand.name
+    if isinstance(operand, ast.SeriesPoint):
+        return operand.series.name
+    return None
+
+
+def _word(literal: ast.BoolLiteral) -> str:
+    return "true" if literal.value else "false"
+
+
 def _compare_hint(spec: IndicatorSpec) -> str:
     if spec.kind == "enum":
         return f"compare it with a level: {spec.name} == {spec.levels[0]}"
@@ -692,17 +908,40 @@ def _position(found: Diagnostic) -> tuple[int, int]:
 
 
 @exactly
-def check(file: ast.RubricFile, text: str, source_name: str) -> CheckedRubric:
-    """Check a parsed rubric; raise RubricCompileError with every error found, sorted by place."""
-    checker = _Checker(file, text, source_name)
+def check(
+    file: ast.RubricFile, text: str, source_name: str, *, unparsed_names: Collection[str] = ()
+) -> CheckedRubric:
+    """Check a parsed rubric; raise RubricCompileError with every error found, sorted by place.
+
+    `unparsed_names` are indicators whose declarations did not parse (when the parser recovers
+    from a syntax error and goes on): using them is not reported as an undefined indicator."""
+    checker, errors = _run(file, text, source_name, unparsed_names)
+    if errors:
+        raise RubricCompileError(errors)
+    return checker
+
+
+@exactly
+def compile_errors(
+    file: ast.RubricFile, text: str, source_name: str, *, unparsed_names: Collection[str] = ()
+) -> list[Diagnostic]:
+    """The errors `check` would raise, sorted by place, without raising: for merging with the
+    syntax errors of a file whose other parts parsed."""
+    _, errors = _run(file, text, source_name, unparsed_names)
+    return errors
+
+
+def _run(
+    file: ast.RubricFile, text: str, source_name: str, unparsed_names: Collection[str]
+) -> tuple[CheckedRubric, list[Diagnostic]]:
+    checker = _Checker(file, text, source_name, unparsed_names)
     title, year, base_max, bonus_max = checker.header()
     checker.declarations()
     checker.structure(bonus_max)
-    if checker.errors:
-        raise RubricCompileError(sorted(checker.errors, key=_position))
-    checker.reach_warnings(base_max, bonus_max)
-    checker.unused()
-    return CheckedRubric(
+    if not checker.errors:
+        checker.reach_warnings(base_max, bonus_max)
+        checker.unused()
+    checked = CheckedRubric(
         source_name=source_name,
         title=title,
         year=year,
@@ -712,3 +951,4 @@ def check(file: ast.RubricFile, text: str, source_name: str) -> CheckedRubric:
         file=file,
         warnings=tuple(sorted(checker.warnings, key=_position)),
     )
+    return checked, sorted(checker.errors, key=_position)

@@ -15,7 +15,7 @@ from rubricdsl.errors import RubricArgumentError
 from rubricdsl.escape import clip, escape, escape_block, json_escape
 from rubricdsl.exact import exactly
 from rubricdsl.limits import DEFAULT_LIMITS
-from rubricdsl.model import fmt
+from rubricdsl.model import counted, fmt
 from rubricdsl.source import display_width
 from rubricdsl.trace import (
     CAPPED,
@@ -279,7 +279,7 @@ def render_text(result: Result, meta: Mapping[Any, object] | None = None) -> str
     if result.warnings:
         lines.append("")
         lines.append(
-            f"The rubric has {len(result.warnings)} warnings: "
+            f"The rubric has {counted(len(result.warnings), 'warning')}: "
             "run `rubricdsl check` on it to see them."
         )
     return escape_block("\n".join(lines) + "\n")
