@@ -13,7 +13,14 @@ from rubricdsl.errors import (
 )
 from rubricdsl.inputs import NotApplicable
 from rubricdsl.limits import DEFAULT_LIMITS, Limits
-from rubricdsl.trace import CategoryTrace, ItemTrace, Result, RuleTrace, VetoTrace
+from rubricdsl.trace import (
+    CategoryTrace,
+    ItemTrace,
+    RequirementTrace,
+    Result,
+    RuleTrace,
+    VetoTrace,
+)
 
 __all__ = [
     "DEFAULT_LIMITS",
@@ -26,6 +33,7 @@ __all__ = [
     "ItemTrace",
     "Limits",
     "NotApplicable",
+    "RequirementTrace",
     "Result",
     "Rubric",
     "RubricArgumentError",

@@ -236,6 +236,15 @@ class Veto:
     span: Span
 
 
+@attrs.frozen
+class Requirement:
+    """`require condition "wording"`: gives no points and must hold (a gate, 门槛)."""
+
+    condition: Condition
+    text: str
+    span: Span
+
+
 Rule = Fixed | Always | PerUnit | Proportional | Tiers
 
 # ---- structure ------------------------------------------------------------------------
@@ -252,6 +261,7 @@ class Item:
     span: Span
     points_span: Span
     id_span: Span
+    requirements: tuple[Requirement, ...] = ()
 
 
 @attrs.frozen
@@ -270,6 +280,7 @@ class Category:
     members: tuple[Group | Item, ...]
     span: Span
     points_span: Span
+    requirements: tuple[Requirement, ...] = ()
 
 
 @attrs.frozen
@@ -290,3 +301,4 @@ class RubricFile:
     categories: tuple[Category, ...]
     vetoes: tuple[Veto, ...]
     span: Span
+    requirements: tuple[Requirement, ...] = ()

@@ -14,7 +14,7 @@ from rubricdsl import ast
 from rubricdsl.errors import Diagnostic
 from rubricdsl.exact import divide_half_up, exactly
 from rubricdsl.inputs import NotApplicable, Reading
-from rubricdsl.model import CheckedRubric, fmt, rule_reach
+from rubricdsl.model import CheckedRubric, fmt, items_of, rule_reach
 from rubricdsl.trace import (
     CAPPED,
     MET,
@@ -24,6 +24,7 @@ from rubricdsl.trace import (
     GroupTrace,
     ItemTrace,
     Reachable,
+    RequirementTrace,
     Result,
     RubricInfo,
     RuleTrace,
@@ -324,6 +325,28 @@ class TierScore:
         return Outcome(points, MET, detail)
 
 
+def gate_status(condition: Condition, readings: Readings) -> str:
+    """A veto's or requirement's status: met (its condition holds), not met, or not applicable
+    when its condition is unknown for a 合理缺项 value."""
+    truth = condition.truth(readings)
+    return NOT_APPLICABLE if truth is None else MET if truth else NOT_MET
+
+
+@attrs.frozen
+class RequirementNode:
+    text: str
+    line: int
+    column: int
+    reads: tuple[str, ...]
+    condition: Condition
+    scope: str
+
+    def evaluate(self, readings: Readings) -> RequirementTrace:
+        status = gate_status(self.condition, readings)
+        values = values_read(readings, self.reads)
+        return RequirementTrace(self.text, self.line, self.column, status, values, self.scope)
+
+
 @attrs.frozen
 class VetoNode:
     text: str
@@ -334,8 +357,7 @@ class VetoNode:
 
     def evaluate(self, readings: Readings, item_id: str | None = None) -> VetoTrace:
         values = values_read(readings, self.reads)
-        truth = self.condition.truth(readings)
-        status = NOT_APPLICABLE if truth is None else MET if truth else NOT_MET
+        status = gate_status(self.condition, readings)
         return VetoTrace(self.text, self.line, self.column, status, values, item_id)
 
 
@@ -539,6 +561,7 @@ class RubricTree:
     categories: tuple[CategoryNode, ...]
     vetoes: tuple[VetoNode, ...]
     warnings: tuple[Diagnostic, ...]
+    requirements: tuple[RequirementNode, ...] = ()
 
     @exactly
     def evaluate(self, readings: Readings) -> Result:
@@ -562,6 +585,7 @@ class RubricTree:
             categories=categories,
             all_vetoes=vetoes,
             warnings=self.warnings,
+            requirements=tuple(r.evaluate(readings) for r in self.requirements),
         )
 
 
@@ -650,6 +674,28 @@ class _Compiler:
             self.condition(veto.condition),
         )
 
+    def requirement(self, requirement: ast.Requirement, scope: str) -> RequirementNode:
+        return RequirementNode(
+            requirement.text,
+            requirement.span.line,
+            requirement.span.column,
+            self.reads(requirement),
+            self.condition(requirement.condition),
+            scope,
+        )
+
+    def requirements(self, file: ast.RubricFile) -> tuple[RequirementNode, ...]:
+        """Every requirement with where it stands: items' and categories' in the order written,
+        then the rubric's own."""
+        found: list[RequirementNode] = []
+        for category in file.categories:
+            scope = f"category '{category.title}'"
+            found += [self.requirement(r, scope) for r in category.requirements]
+            for item in items_of(category):
+                found += [self.requirement(r, f"item {item.id}") for r in item.requirements]
+        found += [self.requirement(r, "rubric") for r in file.requirements]
+        return tuple(found)
+
     def item(self, item: ast.Item) -> ItemNode:
         return ItemNode(
             item.id,
@@ -696,4 +742,5 @@ def compile_tree(checked: CheckedRubric) -> RubricTree:
         for c in checked.file.categories
     )
     vetoes = tuple(compiler.veto(v) for v in checked.file.vetoes)
-    return RubricTree(info, categories, vetoes, checked.warnings)
+    requirements = compiler.requirements(checked.file)
+    return RubricTree(info, categories, vetoes, checked.warnings, requirements)

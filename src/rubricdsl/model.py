@@ -247,7 +247,8 @@ class _Checker:
                 seen[field.field] = field
         title = self._header_text(seen, "rubric")
         year = self._header_year(seen)
-        base = self._header_points(seen, "base", required=True)
+        # A checklist (requirements, no categories) scores nothing and needs no base.
+        base = self._header_points(seen, "base", required=bool(self.file.categories))
         bonus = self._header_points(seen, "bonus", required=False)
         return title, year, base, bonus
 
@@ -398,6 +399,16 @@ class _Checker:
                 self.item(item)
         for veto in self.file.vetoes:
             self.condition(veto.condition)
+        for requirement in self.requirements():
+            self.condition(requirement.condition)
+
+    def requirements(self) -> Iterator[ast.Requirement]:
+        """Every requirement of the rubric: the file's, the categories', the items'."""
+        yield from self.file.requirements
+        for category in self.file.categories:
+            yield from category.requirements
+            for item in items_of(category):
+                yield from item.requirements
 
     def _bonus_without_maximum(self, bonus_max: Decimal) -> None:
         """One error, at the first bonus category, when the rubric has no bonus maximum (no

@@ -111,6 +111,41 @@ class VetoTrace:
         }
 
 
+@attrs.frozen
+class RequirementTrace:
+    """A requirement (门槛) and whether it holds: `met` (holds), `not_met`, `not_applicable`
+    (it depends on a 合理缺项 value, and does not count against the district)."""
+
+    text: str
+    line: int
+    column: int
+    status: str
+    values: tuple[tuple[str, Reading], ...]
+    scope: str  # "rubric", "category '…'" or "item 3"
+
+    @property
+    def holds(self) -> bool:
+        return self.status == MET
+
+    @property
+    def unmet(self) -> bool:
+        return self.status == NOT_MET
+
+    def values_text(self) -> str:
+        return ", ".join(f"{name}={reading_to_text(value)}" for name, value in self.values)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "line": self.line,
+            "column": self.column,
+            "status": self.status,
+            "holds": self.holds,
+            "scope": self.scope,
+            "values": {name: reading_to_json(value) for name, value in self.values},
+        }
+
+
 class Reachable:
     """What items, groups and categories tell of their reach, from max, unreachable, na_points."""
 
@@ -283,6 +318,19 @@ class Result:
     categories: tuple[CategoryTrace, ...]
     all_vetoes: tuple[VetoTrace, ...]
     warnings: tuple[Diagnostic, ...]
+    # every requirement, in the order written (items and categories first, then the rubric's)
+    requirements: tuple[RequirementTrace, ...] = ()
+
+    @property
+    def unmet_requirements(self) -> tuple[RequirementTrace, ...]:
+        """The requirements that do not hold (not applicable ones are excused)."""
+        return tuple(r for r in self.requirements if r.unmet)
+
+    @property
+    def eligible(self) -> bool:
+        """Whether every requirement holds (or is not applicable). The score stands either way;
+        vetoes are separate (`passed_vetoes`)."""
+        return not self.unmet_requirements
 
     @property
     def items(self) -> tuple[ItemTrace, ...]:
@@ -316,5 +364,7 @@ class Result:
             "categories": [category.to_dict() for category in self.categories],
             "vetoes": [veto.to_dict() for veto in self.vetoes],
             "all_vetoes": [veto.to_dict() for veto in self.all_vetoes],
+            "eligible": self.eligible,
+            "requirements": [requirement.to_dict() for requirement in self.requirements],
             "warnings": [warning.to_dict() for warning in self.warnings],
         }

@@ -43,8 +43,9 @@ class ToAst(Transformer[Token, Any]):
         declarations = tuple(d for c in children if isinstance(c, list) for d in c)
         categories = tuple(c for c in children if isinstance(c, ast.Category))
         vetoes = tuple(c for c in children if isinstance(c, ast.Veto))
+        requirements = tuple(c for c in children if isinstance(c, ast.Requirement))
         span = Span(1, 1, 1, 1) if meta.empty else span_of(meta)
-        return ast.RubricFile(header, declarations, categories, vetoes, span)
+        return ast.RubricFile(header, declarations, categories, vetoes, span, requirements)
 
     def title(self, meta: Meta, children: list[Token]) -> ast.HeaderField:
         return ast.HeaderField("rubric", unquote(children[0]), span_of(meta))
@@ -115,9 +116,10 @@ class ToAst(Transformer[Token, Any]):
             unquote(title),
             number(points),
             is_bonus,
-            tuple(members),
+            tuple(m for m in members if not isinstance(m, ast.Requirement)),
             span_of(meta),
             token_span(points),
+            tuple(m for m in members if isinstance(m, ast.Requirement)),
         )
 
     def bonus_mark(self, meta: Meta, children: list[Any]) -> str:
@@ -135,8 +137,9 @@ class ToAst(Transformer[Token, Any]):
     def item(self, meta: Meta, children: list[Any]) -> ast.Item:
         id_token, title, points, *members = children
         cap = members[0][1] if members and isinstance(members[0], tuple) else None
-        rules = tuple(m for m in members if not isinstance(m, (tuple, ast.Veto)))
+        rules = tuple(m for m in members if not isinstance(m, (tuple, ast.Veto, ast.Requirement)))
         vetoes = tuple(m for m in members if isinstance(m, ast.Veto))
+        requirements = tuple(m for m in members if isinstance(m, ast.Requirement))
         return ast.Item(
             item_id(id_token),
             unquote(title),
@@ -147,6 +150,7 @@ class ToAst(Transformer[Token, Any]):
             span_of(meta),
             token_span(points),
             token_span(id_token),
+            requirements,
         )
 
     def cap(self, meta: Meta, children: list[Token]) -> tuple[str, Decimal]:
@@ -192,6 +196,10 @@ class ToAst(Transformer[Token, Any]):
     def veto(self, meta: Meta, children: list[Any]) -> ast.Veto:
         condition, text = children
         return ast.Veto(condition, unquote(text), span_of(meta))
+
+    def requirement(self, meta: Meta, children: list[Any]) -> ast.Requirement:
+        condition, text = children
+        return ast.Requirement(condition, unquote(text), span_of(meta))
 
     # ---- conditions ----
     def any_of(self, meta: Meta, children: list[ast.Condition]) -> ast.AnyOf:
