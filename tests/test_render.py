@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 import rubricdsl
-from rubricdsl.render import pad, render_json, render_text, shorten, table
+from rubricdsl.render import pad, render_json, render_text, shorten, table, wrap
+from rubricdsl.source import display_width
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -252,3 +253,96 @@ bonus category "加分" 1 { item 2 "奖" 1 { 1 when award "获奖" } }
     )
     report = render_text(result)
     assert "every base point is 合理缺项: nothing to assess or prorate" in report
+
+
+# ---- one meaning for "of"; long titles and values wrap (issue 6) ------------------------------
+
+WRAP_RUBRIC = """\
+rubric "换行"
+year 2021
+base 12
+indicators { a: bool  b: bool  n: count  s: series(12) }
+category "类别" 12 {
+  item 1 "基础分与扣分" 4 {
+    3 always "基础分 3 分"
+    -1 when b "发生扣 1 分"
+    -0.5 per n max 1 "每起扣 0.5 分，最多扣 1 分"
+    1 when a "满足加 1 分"
+  }
+  item 2 "贯彻落实《中共安徽省委安徽省人民政府关于开展质量提升行动加快建设质量强省的实施意见》" 6 {
+    6 when a and last(s) > 1 "持续改进"
+  }
+  item 3 "Quality promotion campaigns for small and medium enterprises everywhere" 2 {
+    2 when a "x"
+  }
+}
+"""
+
+
+@pytest.fixture(scope="module")
+def wrapped():
+    rubric = rubricdsl.loads(WRAP_RUBRIC)
+    series = [1001 + k for k in range(12)]
+    result = rubric.evaluate({"a": True, "b": True, "n": 3, "s": series})
+    return render_text(result).split("\n\n")[1:4]
+
+
+def test_of_is_the_most_a_rule_can_add_and_deductions_show_what_they_take(wrapped):
+    # Worked by hand: 3 always, −1 for b, 3 units × −0.5 = −1.5 limited to −1, +1 for a:
+    # 3 − 1 − 1 + 1 = 2 of 4. "of" is each rule's reach (0 for both deductions); "deducts"
+    # holds what a deduction takes as written: 1, and 0.5 per unit.
+    assert wrapped[0].splitlines() == [
+        "item 1  基础分与扣分   (类别)" + " " * 35 + "  2 / 4",
+        "         gave  of       deducts  rule                        values",
+        "    met     3   3                基础分 3 分",
+        "    met    -1   0             1  发生扣 1 分                 b=true",
+        "    met    -1   0  0.5 per unit  每起扣 0.5 分，最多扣 1 分  n=3",
+        "    met     1   1                满足加 1 分                 a=true",
+    ]
+
+
+def test_an_item_without_deductions_keeps_gave_and_of_only(wrapped):
+    assert wrapped[2].splitlines()[2] == "         gave  of  rule  values"
+
+
+def test_a_long_title_wraps_under_itself_and_keeps_the_score_in_line(wrapped):
+    # "item 2  " and 28 wide characters fill the 64 columns; the rest goes under the title.
+    cjk = wrapped[1].splitlines()
+    assert cjk[:2] == [
+        "item 2  贯彻落实《中共安徽省委安徽省人民政府关于开展质量提升行动  6 / 6",
+        "        加快建设质量强省的实施意见》   (类别)",
+    ]
+    latin = wrapped[2].splitlines()
+    assert latin[:2] == [
+        "item 3  Quality promotion campaigns for small and medium" + " " * 8 + "  2 / 2",
+        "        enterprises everywhere   (类别)",
+    ]
+    # the scores stand in one column: 64 display columns of heading, then two spaces
+    first_lines = [block.splitlines()[0] for block in wrapped]
+    assert {display_width(line.rsplit("  ", 1)[0]) for line in first_lines} == {64}
+
+
+def test_a_long_values_cell_continues_under_the_values_column(wrapped):
+    # "a=true, s=[1001, …, 1008," is 58 columns; " 1009," would make it 64, past 60.
+    lines = wrapped[1].splitlines()[2:]
+    assert lines == [
+        "         gave  of  rule      values",
+        "    met     6   6  持续改进  a=true, s=[1001, 1002, 1003, 1004, 1005, 1006, 1007, 1008,",
+        " " * 29 + "1009, 1010, 1011, 1012]",
+    ]
+    assert display_width("    met     6   6  持续改进  ") == 29
+
+
+def test_wrap_breaks_at_spaces_and_wide_characters_never_before_closing_punctuation():
+    assert wrap("a  b", 4) == ["a  b"]  # what fits comes back unchanged
+    assert wrap("aaa bbb ccc", 7) == ["aaa bbb", "ccc"]
+    assert wrap("质量强县工作方案", 6, "  ") == ["质量强", "  县工", "  作方", "  案"]
+    assert wrap("质量县。", 6) == ["质量", "县。"]  # not "质量县" then "。"
+    assert wrap("质量《县》", 6) == ["质量", "《县》"]  # not "质量《" then "县》"
+    assert wrap("abcdefghij", 4) == ["abcd", "efgh", "ij"]  # a word wider than a line is cut
+    assert wrap("ab cdefgh", 5, "  ") == ["ab", "  cde", "  fgh"]
+
+
+def test_table_wraps_a_column_and_leaves_the_others_blank_below():
+    rows = [["名称", "值"], ["甲", "一二三 四五"]]
+    assert table(rows, wrapped={1: 6}) == ["名称  值", "甲    一二三", "      四五"]

@@ -31,6 +31,10 @@ from rubricdsl.trace import (
 
 STATUS_WORDS = {MET: "met", NOT_MET: "not met", NOT_APPLICABLE: "n/a", CAPPED: "capped"}
 WORDING_WIDTH = 44
+# An item's heading wraps at HEADING_WIDTH display columns, its score standing right of it; a
+# values cell wider than VALUES_WIDTH continues on the next lines, under the values column.
+HEADING_WIDTH = 64
+VALUES_WIDTH = 60
 
 
 @exactly
@@ -91,21 +95,101 @@ def pad(text: str, width: int, *, right: bool = False) -> str:
 def shorten(text: str, width: int) -> str:
     if display_width(text) <= width:
         return text
+    return _prefix(text, width - 1) + "…"
+
+
+# A line never starts with closing punctuation nor ends with opening punctuation (禁则).
+CLOSING = frozenset("，。、；：？！）》〉」』】〕〗”’,.;:?!)]}%")
+OPENING = frozenset("（《〈「『【〔〖“‘([{")
+
+
+def _wrap_units(text: str) -> list[str]:
+    """`text` cut where a line may break: runs of spaces, each wide (CJK) character, runs of
+    other characters; punctuation stays with the character it belongs to."""
+    units: list[str] = []
+    for character in text:
+        if units and _joins(units[-1][-1], character):
+            units[-1] += character
+        else:
+            units.append(character)
+    return units
+
+
+def _joins(last: str, character: str) -> bool:
+    """Whether a line may not break between `last` and `character`."""
+    if (last == " ") != (character == " "):
+        return False
+    if character == " " or character in CLOSING or last in OPENING:
+        return True
+    return display_width(last) < 2 and display_width(character) < 2
+
+
+def _prefix(text: str, width: int) -> str:
+    """The longest start of `text` at most `width` display columns wide."""
     out = ""
     for character in text:
-        if display_width(out + character) > width - 1:
+        if display_width(out + character) > width:
             break
         out += character
-    return out + "…"
+    return out
 
 
-def table(rows: Sequence[Sequence[str]], numeric: frozenset[int] = frozenset()) -> list[str]:
-    """Rows aligned in columns by display width; columns in `numeric` align right."""
-    widths = [max(display_width(row[i]) for row in rows) for i in range(len(rows[0]))]
+def wrap(text: str, width: int, indent: str = "") -> list[str]:
+    """`text` in lines of at most `width` display columns, broken at spaces or next to a wide
+    (CJK) character, and inside a word only when it alone is wider than a line; the lines after
+    the first start with `indent`. Text that fits comes back unchanged, as one line."""
+    if display_width(text) <= width:
+        return [text]
+    lines: list[str] = []
+    line = ""
+    for unit in _wrap_units(text):
+        room = width - display_width(indent if lines else "")
+        if unit.startswith(" "):
+            if line and display_width(line + unit) <= room:
+                line += unit
+            elif line:
+                lines.append(line.rstrip())
+                line = ""
+            continue
+        if display_width(line + unit) <= room:
+            line += unit
+            continue
+        if line.strip():
+            lines.append(line.rstrip())
+            line = ""
+            room = width - display_width(indent)
+        while display_width(unit) > room:  # a word wider than a line: cut it
+            head = _prefix(unit, room) or unit[0]
+            lines.append(head)
+            unit = unit[len(head) :]
+            room = width - display_width(indent)
+        line = unit
+    if line.strip():
+        lines.append(line.rstrip())
+    return [lines[0], *(indent + line for line in lines[1:])]
+
+
+def table(
+    rows: Sequence[Sequence[str]],
+    numeric: frozenset[int] = frozenset(),
+    wrapped: Mapping[int, int] | None = None,
+) -> list[str]:
+    """Rows aligned in columns by display width; columns in `numeric` align right. A cell of a
+    column in `wrapped` (column → width) wider than its width continues on the lines below,
+    under its column, the other columns blank there."""
+    limits = wrapped or {}
+    cells = [
+        [wrap(cell, limits[i]) if i in limits else [cell] for i, cell in enumerate(row)]
+        for row in rows
+    ]
+    columns = range(len(rows[0]))
+    widths = [max(display_width(part) for row in cells for part in row[i]) for i in columns]
     lines = []
-    for row in rows:
-        cells = [pad(cell, widths[i], right=i in numeric) for i, cell in enumerate(row)]
-        lines.append("  ".join(cells).rstrip())
+    for row in cells:
+        for k in range(max(len(parts) for parts in row)):
+            parts = [parts[k] if k < len(parts) else "" for parts in row]
+            padded = [pad(part, widths[i], right=i in numeric) for i, part in enumerate(parts)]
+            lines.append("  ".join(padded).rstrip())
     return lines
 
 
@@ -138,24 +222,43 @@ def losses(result: Result) -> list[Loss]:
     return sorted(found, key=lambda loss: -loss.points)
 
 
+def _deducts(rule: RuleTrace) -> str:
+    """What a deduction takes as written: its points, or its points per unit; blank for a rule
+    that gives points."""
+    if rule.points >= 0:
+        return ""
+    taken = fmt(-rule.points)
+    return f"{taken} per unit" if rule.kind == "per_unit" else taken
+
+
 def _item_block(item: ItemTrace, path: str) -> list[str]:
-    heading = f"item {item.id}  {escape(item.title)}   ({path})"
+    """An item's heading (wrapped, its score in line with the others) and its rules: `gave` is
+    what a rule added (negative for a deduction), `of` the most it can add (0 for a deduction),
+    `deducts` (only in an item with a deduction) what a deduction takes as written."""
+    title = f"item {item.id}  "
+    heading = f"{title}{escape(item.title)}   ({path})"
+    indent = " " * min(display_width(title), HEADING_WIDTH // 4)
+    first, *rest = wrap(heading, HEADING_WIDTH, indent)
     score = f"{fmt(item.score)} / {fmt(item.max)}"
     if item.na_points:
         score += f"   (合理缺项 {fmt(item.na_points)})"
-    lines = [pad(heading, 64) + "  " + score]
-    rows = [["", "gave", "of", "rule", "values"]]
+    lines = [pad(first, HEADING_WIDTH) + "  " + score, *rest]
+    deductions = any(rule.points < 0 for rule in item.rules)
+    rows = [["", "gave", "of", *(["deducts"] if deductions else []), "rule", "values"]]
     for rule in item.rules:
         rows.append(
             [
                 STATUS_WORDS[rule.status],
                 fmt(rule.gave),
-                fmt(rule.reach) if rule.points > 0 else fmt(rule.points),
+                fmt(rule.reach),
+                *([_deducts(rule)] if deductions else []),
                 shorten(escape(rule.text), WORDING_WIDTH),
                 escape(rule.values_text()),
             ]
         )
-    lines += ["    " + line for line in table(rows, numeric=frozenset({1, 2}))]
+    numeric = frozenset({1, 2, 3}) if deductions else frozenset({1, 2})
+    aligned = table(rows, numeric=numeric, wrapped={len(rows[0]) - 1: VALUES_WIDTH})
+    lines += ["    " + line for line in aligned]
     if item.unreachable:
         if _capped_below_declared(item):
             lines.append(f"    ({_unreachable_reason(item)}: {fmt(item.unreachable)} out of reach)")
@@ -254,6 +357,9 @@ def render_text(result: Result, meta: Mapping[Any, object] | None = None) -> str
     if meta:
         lines.append("  ".join(_meta_field(key, value) for key, value in meta.items()))
     lines.append("")
+    if not result.categories:  # a checklist: requirements only, nothing scored
+        lines += _requirements_block(result)[:-1]
+        return escape_block("\n".join(lines) + _warnings_line(result))
     for category in result.categories:
         for member in category.members:
             items = member.items if isinstance(member, GroupTrace) else (member,)
@@ -267,6 +373,7 @@ def render_text(result: Result, meta: Mapping[Any, object] | None = None) -> str
     lines += _totals(result)
     lines.append("")
     lines += _vetoes_block(result)
+    lines += _requirements_block(result)
     found = losses(result)
     lines.append("Points not earned, largest first (what the item would gain if the rule were")
     lines.append("met; base points before 合理缺项 proration)")
@@ -276,13 +383,40 @@ def render_text(result: Result, meta: Mapping[Any, object] | None = None) -> str
         lines.append("")
         lines.append("Points deducted, largest first (what the item would recover without them)")
         lines += _losses_block(deducted)
-    if result.warnings:
-        lines.append("")
-        lines.append(
-            f"The rubric has {counted(len(result.warnings), 'warning')}: "
-            "run `rubricdsl check` on it to see them."
-        )
-    return escape_block("\n".join(lines) + "\n")
+    return escape_block("\n".join(lines) + _warnings_line(result))
+
+
+def _warnings_line(result: Result) -> str:
+    """The report's last line(s): the rubric's warnings, counted, if it has any."""
+    if not result.warnings:
+        return "\n"
+    count = counted(len(result.warnings), "warning")
+    return f"\n\nThe rubric has {count}: run `rubricdsl check` on it to see them.\n"
+
+
+REQUIREMENT_WORDS = {MET: "holds", NOT_MET: "NOT MET", NOT_APPLICABLE: "n/a"}
+
+
+def _requirements_block(result: Result) -> list[str]:
+    """Every requirement with its status and what it read; whether the district is eligible."""
+    if not result.requirements:
+        return []
+    unmet = len(result.unmet_requirements)
+    if unmet:
+        heading = f"Requirements (门槛): {counted(unmet, 'requirement')} not met: NOT ELIGIBLE"
+    else:
+        heading = "Requirements (门槛): all hold (or are not applicable): eligible"
+    rows = [
+        [
+            REQUIREMENT_WORDS[requirement.status],
+            f"line {requirement.line}",
+            escape(requirement.scope),
+            escape(requirement.text),
+            escape(requirement.values_text()),
+        ]
+        for requirement in result.requirements
+    ]
+    return [heading, *("  " + line for line in table(rows)), ""]
 
 
 META_WIDTH = 200
