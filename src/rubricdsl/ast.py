@@ -220,11 +220,13 @@ class Tier:
 
 @attrs.frozen
 class Tiers:
-    """`highest "wording" { tier... }`: only the highest matching tier counts."""
+    """`highest "wording" { tier... }`: only the highest matching tier counts; with `lowest`
+    (graded deductions, every tier negative) only the most severe matching tier counts."""
 
     text: str
     tiers: tuple[Tier, ...]
     span: Span
+    lowest: bool = False
 
 
 @attrs.frozen

@@ -298,28 +298,38 @@ class ProportionalScore:
 
 @attrs.frozen
 class TierScore:
-    """The highest tier that holds; not applicable only when a tier that might hold (it reads a
-    not-applicable value) would give more than every tier that surely holds."""
+    """The highest tier that holds (with `lowest`, graded deductions: the most severe); not
+    applicable only when a tier that might hold (it reads a not-applicable value) would beat
+    every tier that surely holds."""
 
     tiers: tuple[tuple[Decimal, Condition, str], ...]
+    lowest: bool = False
+
+    def _beats(self, points: Decimal, other: Decimal) -> bool:
+        return points < other if self.lowest else points > other
 
     def __call__(self, readings: Readings) -> Outcome:
-        matched: list[tuple[Decimal, str]] = []
+        best: tuple[Decimal, str] | None = None
+        matched: list[Decimal] = []
         unknown: list[Decimal] = []
         for points, condition, text in self.tiers:
             truth = condition.truth(readings)
             if truth is None:
                 unknown.append(points)
             elif truth:
-                matched.append((points, text))
-        best = max(matched, key=lambda pair: pair[0]) if matched else None
-        if unknown and (best is None or max(unknown) > best[0]):
+                matched.append(points)
+                if best is None or self._beats(points, best[0]):
+                    best = (points, text)
+        if any(best is None or self._beats(points, best[0]) for points in unknown):
             return DEPENDS_ON_NA
         if best is None:
             return Outcome(ZERO, NOT_MET, "no tier matches")
         points, text = best
-        detail = f"highest matching tier: {text} ({fmt(points)})"
-        tied = sum(1 for other, _ in matched if other == points)
+        if self.lowest:
+            detail = f"most severe matching tier: {text} ({fmt(points.copy_abs())} deducted)"
+        else:
+            detail = f"highest matching tier: {text} ({fmt(points)})"
+        tied = matched.count(points)
         if tied > 1:  # the first written wins a tie: docs/language.md
             detail += f", the first written of {tied} matching tiers with {fmt(points)}"
         return Outcome(points, MET, detail)
@@ -663,6 +673,8 @@ class _Compiler:
         if isinstance(rule, ast.Proportional):
             return "proportional", rule.points, ProportionalScore(rule.points, rule.rate.name)
         tiers = tuple((t.points, self.condition(t.condition), t.text) for t in rule.tiers)
+        if rule.lowest:  # graded deductions: the most severe tier, as written
+            return "tiers", min(t.points for t in rule.tiers), TierScore(tiers, lowest=True)
         return "tiers", max(t.points for t in rule.tiers), TierScore(tiers)
 
     def veto(self, veto: ast.Veto) -> VetoNode:

@@ -75,6 +75,8 @@ def rule_reach(rule: ast.Rule) -> Decimal:
         return rule.maximum if rule.points > 0 and rule.maximum is not None else Decimal(0)
     if isinstance(rule, ast.Proportional):
         return rule.points
+    if rule.lowest:  # graded deductions add nothing
+        return Decimal(0)
     return max(tier.points for tier in rule.tiers)
 
 
@@ -440,6 +442,16 @@ class _Checker:
                 span,
             )
 
+    def negative(self, value: Decimal, span: Span) -> None:
+        if value >= 0:
+            self.error(
+                "bad-points",
+                f"a tier of a lowest {{ }} block deducts, but this one gives "
+                f"{counted(value, 'point')}: write its points negative (-{fmt(value)})",
+                span,
+                "for tiers that give points, use a highest { } block",
+            )
+
     def cap_span(self, item: ast.Item) -> Span:
         """Where the item's `cap N` is written: from the AST if it says, else found in the text
         right after the item's points (only blanks and comments stand between them)."""
@@ -494,7 +506,10 @@ class _Checker:
                 )
         elif isinstance(rule, ast.Tiers):
             for tier in rule.tiers:
-                self.positive(tier.points, tier.span, "a tier")
+                if rule.lowest:
+                    self.negative(tier.points, tier.span)
+                else:
+                    self.positive(tier.points, tier.span, "a tier")
                 self.condition(tier.condition)
 
     def per_unit(self, rule: ast.PerUnit) -> None:

@@ -189,6 +189,10 @@ class ToAst(Transformer[Token, Any]):
         text, *tiers = children
         return ast.Tiers(unquote(text), tuple(tiers), span_of(meta))
 
+    def deduction_tiers(self, meta: Meta, children: list[Any]) -> ast.Tiers:
+        text, *tiers = children
+        return ast.Tiers(unquote(text), tuple(tiers), span_of(meta), lowest=True)
+
     def tier(self, meta: Meta, children: list[Any]) -> ast.Tier:
         points, condition, text = children
         return ast.Tier(number(points), condition, unquote(text), span_of(meta))
