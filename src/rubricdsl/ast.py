@@ -231,10 +231,33 @@ class Tiers:
 
 @attrs.frozen
 class Veto:
-    """`veto when condition "wording"`: the whole result fails, whatever the score."""
+    """`veto when condition "wording" [downgrade N | at most "grade"]`: without an effect the
+    district fails outright, whatever the score; with one, its grade is lowered."""
 
     condition: Condition
     text: str
+    span: Span
+    downgrade: int | None = None  # bands down ("降一个等次" is 1)
+    at_most: str | None = None  # the best grade it may keep ("不得评为优秀": at most "良好")
+    effect_span: Span | None = None
+
+
+@attrs.frozen
+class GradeBand:
+    """`"良好" >= 75`: the grade for a score at or past a threshold; `"不合格" otherwise`."""
+
+    name: str
+    operator: str | None  # ">=" or ">"; None for `otherwise`
+    threshold: Decimal | None
+    span: Span
+
+
+@attrs.frozen
+class Grades:
+    """`grades [on total|on base] { band... }`: the bands, best first."""
+
+    basis: str  # "total" or "base"
+    bands: tuple[GradeBand, ...]
     span: Span
 
 
@@ -304,3 +327,4 @@ class RubricFile:
     vetoes: tuple[Veto, ...]
     span: Span
     requirements: tuple[Requirement, ...] = ()
+    grades: tuple[Grades, ...] = ()  # at most one; the checker says so

@@ -21,6 +21,7 @@ from rubricdsl.trace import (
     NOT_APPLICABLE,
     NOT_MET,
     CategoryTrace,
+    GradeTrace,
     GroupTrace,
     ItemTrace,
     Reachable,
@@ -364,11 +365,55 @@ class VetoNode:
     column: int
     reads: tuple[str, ...]
     condition: Condition
+    downgrade: int | None = None
+    at_most: str | None = None
 
     def evaluate(self, readings: Readings, item_id: str | None = None) -> VetoTrace:
         values = values_read(readings, self.reads)
         status = gate_status(self.condition, readings)
-        return VetoTrace(self.text, self.line, self.column, status, values, item_id)
+        return VetoTrace(
+            self.text, self.line, self.column, status, values, item_id, self.downgrade, self.at_most
+        )
+
+
+@attrs.frozen
+class GradeScale:
+    """The grades, best first: each band with its threshold, the last one for every other
+    score. The band of the score, then each struck veto's effect in the order written."""
+
+    basis: str
+    bands: tuple[tuple[str, str, Decimal], ...]  # (name, ">=" or ">", threshold)
+    rest: str
+
+    def names(self) -> list[str]:
+        return [name for name, _, _ in self.bands] + [self.rest]
+
+    def grade(self, score: Decimal, vetoes: Sequence[VetoTrace]) -> GradeTrace:
+        names = self.names()
+        index, reason = len(self.bands), f"{self.basis} {fmt(score)}: below every band"
+        for position, (name, comparator, threshold) in enumerate(self.bands):
+            if _COMPARE[comparator](score, threshold):
+                index = position
+                reason = f"{self.basis} {fmt(score)} {comparator} {fmt(threshold)}: {name}"
+                break
+        by_score, reasons = names[index], [reason]
+        for veto in (v for v in vetoes if v.triggered):
+            lowered = self._lowered(index, veto, names)
+            if lowered != index:
+                reasons.append(
+                    f"veto line {veto.line} ({veto.text}), {veto.effect}: "
+                    f"{names[index]} → {names[lowered]}"
+                )
+                index = lowered
+        return GradeTrace(self.basis, score, by_score, names[index], tuple(reasons))
+
+    def _lowered(self, index: int, veto: VetoTrace, names: list[str]) -> int:
+        lowest = len(names) - 1
+        if veto.downgrade is not None:
+            return min(index + veto.downgrade, lowest)
+        if veto.at_most is not None:
+            return max(index, names.index(veto.at_most))
+        return lowest  # a veto with no stated effect fails the district: the lowest grade
 
 
 # ---- items, groups, categories ------------------------------------------------------------
@@ -572,6 +617,7 @@ class RubricTree:
     vetoes: tuple[VetoNode, ...]
     warnings: tuple[Diagnostic, ...]
     requirements: tuple[RequirementNode, ...] = ()
+    grades: GradeScale | None = None
 
     @exactly
     def evaluate(self, readings: Readings) -> Result:
@@ -585,6 +631,10 @@ class RubricTree:
         bonus = min(bonus_earned, self.info.bonus_max)
         item_vetoes = tuple(veto for c in categories for item in c.items() for veto in item.vetoes)
         vetoes = item_vetoes + tuple(veto.evaluate(readings) for veto in self.vetoes)
+        grade = None
+        if self.grades is not None:
+            graded = base + bonus if self.grades.basis == "total" else base
+            grade = self.grades.grade(graded, vetoes)
         return Result(
             rubric=self.info,
             total=base + bonus,
@@ -596,6 +646,7 @@ class RubricTree:
             all_vetoes=vetoes,
             warnings=self.warnings,
             requirements=tuple(r.evaluate(readings) for r in self.requirements),
+            grade=grade,
         )
 
 
@@ -684,6 +735,8 @@ class _Compiler:
             veto.span.column,
             self.reads(veto),
             self.condition(veto.condition),
+            veto.downgrade,
+            veto.at_most,
         )
 
     def requirement(self, requirement: ast.Requirement, scope: str) -> RequirementNode:
@@ -755,4 +808,13 @@ def compile_tree(checked: CheckedRubric) -> RubricTree:
     )
     vetoes = tuple(compiler.veto(v) for v in checked.file.vetoes)
     requirements = compiler.requirements(checked.file)
-    return RubricTree(info, categories, vetoes, checked.warnings, requirements)
+    grades = None
+    if checked.file.grades:
+        scale = checked.file.grades[0]
+        bands = tuple(
+            (band.name, band.operator, band.threshold)
+            for band in scale.bands
+            if band.operator is not None and band.threshold is not None
+        )
+        grades = GradeScale(scale.basis, bands, scale.bands[-1].name)
+    return RubricTree(info, categories, vetoes, checked.warnings, requirements, grades)

@@ -897,6 +897,94 @@ class _Checker:
                 span,
             )
 
+    # ---- grades and what vetoes do to them ----
+    def grades(self) -> None:
+        """One grades block, its bands best first down to an `otherwise`; veto effects that
+        name grades it has."""
+        scales = self.file.grades
+        for extra in scales[1:]:
+            first = scales[0].span.line
+            self.error(
+                "duplicate-grades",
+                "the rubric has a second grades block",
+                extra.span,
+                f"the first is on line {first}; a table has one set of grades",
+            )
+        names = self._bands(scales[0]) if scales else []
+        for veto in self._all_vetoes():
+            self._veto_effect(veto, names)
+
+    def _bands(self, scale: ast.Grades) -> list[str]:
+        names: list[str] = []
+        previous: ast.GradeBand | None = None
+        for band in scale.bands:
+            if band.name in names:
+                self.error("duplicate-grade", f"grade '{band.name}' is given twice", band.span)
+            names.append(band.name)
+            if band.operator is None:
+                if band is not scale.bands[-1]:
+                    self.error(
+                        "bad-grades",
+                        f"'{band.name}' otherwise must be the last band: it takes every score "
+                        "the bands above it do not",
+                        band.span,
+                    )
+                continue
+            if band.operator not in (">=", ">"):
+                self.error(
+                    "bad-grades",
+                    f"a grade is reached at or past a threshold: write '{band.name}' >= "
+                    f"{fmt(band.threshold or Decimal(0))}, not {band.operator}",
+                    band.span,
+                )
+            elif previous is not None and previous.threshold is not None:
+                assert band.threshold is not None
+                if band.threshold >= previous.threshold:
+                    self.error(
+                        "bad-grades",
+                        f"grades go from the best down: {fmt(band.threshold)} is not below "
+                        f"{fmt(previous.threshold)} ('{previous.name}')",
+                        band.span,
+                    )
+            previous = band
+        if scale.bands[-1].operator is not None:
+            self.error(
+                "bad-grades",
+                "the grades end without a band for every other score",
+                scale.bands[-1].span,
+                'end with the lowest band: "不合格" otherwise',
+            )
+        return names
+
+    def _all_vetoes(self) -> Iterator[ast.Veto]:
+        yield from self.file.vetoes
+        for category in self.file.categories:
+            for item in items_of(category):
+                yield from item.vetoes
+
+    def _veto_effect(self, veto: ast.Veto, names: list[str]) -> None:
+        span = veto.effect_span or veto.span
+        if veto.downgrade is None and veto.at_most is None:
+            return
+        if not names:
+            self.error(
+                "veto-without-grades",
+                "this veto lowers the grade, but the rubric declares no grades",
+                span,
+                'declare them: grades { "优秀" >= 90  "合格" >= 60  "不合格" otherwise }',
+            )
+            return
+        if veto.downgrade is not None and veto.downgrade < 1:
+            self.error(
+                "bad-downgrade",
+                "a veto downgrades by a whole number of bands, at least 1",
+                span,
+            )
+        if veto.at_most is not None and veto.at_most not in names:
+            close = difflib.get_close_matches(veto.at_most, names, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else "grades: " + ", ".join(names)
+            self.error("unknown-grade", f"there is no grade '{veto.at_most}'", span, hint)
+
     def unused(self) -> None:
         for spec in self.indicators.values():
             if spec.name not in self.used:
@@ -965,6 +1053,7 @@ def _run(
     title, year, base_max, bonus_max = checker.header()
     checker.declarations()
     checker.structure(bonus_max)
+    checker.grades()
     if not checker.errors:
         checker.reach_warnings(base_max, bonus_max)
         checker.unused()

@@ -292,15 +292,18 @@ def _vetoes_block(result: Result) -> list[str]:
         return []
     if result.vetoes:
         lines = ["Vetoes (一票否决): FAILED, whatever the score"]
+    elif result.downgrades:
+        lines = ["Vetoes: the grade is lowered (see the grade under Totals)"]
     else:
         lines = ["Vetoes (一票否决): none struck"]
     rows = []
     for veto in result.all_vetoes:
         where = f"item {veto.item_id}" if veto.item_id is not None else "rubric"
         values = ", ".join(f"{n}={reading_to_text(v)}" for n, v in veto.values)
-        rows.append(
-            [VETO_WORDS[veto.status], f"line {veto.line}", where, escape(veto.text), escape(values)]
-        )
+        status = VETO_WORDS[veto.status]
+        if not veto.fails and (veto.downgrade is not None or veto.at_most is not None):
+            status += f" ({escape(veto.effect)})"
+        rows.append([status, f"line {veto.line}", where, escape(veto.text), escape(values)])
     lines += ["  " + line for line in table(rows)]
     lines.append("")
     return lines
@@ -324,7 +327,11 @@ def _totals(result: Result) -> list[str]:
         rows.append(["base", fmt(result.base), fmt(info.base_max)])
     rows.append(["bonus", fmt(result.bonus), fmt(info.bonus_max)])
     rows.append(["total", fmt(result.total), fmt(info.base_max + info.bonus_max)])
-    return ["  " + line for line in table(rows, numeric=frozenset({1}))]
+    lines = ["  " + line for line in table(rows, numeric=frozenset({1}))]
+    if result.grade is not None:
+        lines.append(f"  grade: {escape(result.grade.grade)}")
+        lines += [f"    {escape(reason)}" for reason in result.grade.reasons]
+    return lines
 
 
 def _losses_block(found: list[Loss]) -> list[str]:

@@ -94,10 +94,26 @@ class VetoTrace:
     status: str  # met (struck) | not_met | not_applicable
     values: tuple[tuple[str, Reading], ...]
     item_id: str | None = None
+    downgrade: int | None = None  # bands it lowers the grade by, when struck
+    at_most: str | None = None  # the best grade it leaves, when struck
 
     @property
     def triggered(self) -> bool:
         return self.status == MET
+
+    @property
+    def fails(self) -> bool:
+        """Struck, and with no effect on the grade stated: the district fails outright."""
+        return self.triggered and self.downgrade is None and self.at_most is None
+
+    @property
+    def effect(self) -> str:
+        """What it does when struck, in words."""
+        if self.downgrade is not None:
+            return f"downgrade {self.downgrade}"
+        if self.at_most is not None:
+            return f'at most "{self.at_most}"'
+        return "fails the district"
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -106,8 +122,29 @@ class VetoTrace:
             "column": self.column,
             "status": self.status,
             "triggered": self.triggered,
+            "effect": self.effect,
             "item": self.item_id,
             "values": {name: reading_to_json(value) for name, value in self.values},
+        }
+
+
+@attrs.frozen
+class GradeTrace:
+    """The grade: the band the score falls in, and what struck vetoes did to it."""
+
+    basis: str  # "total" or "base"
+    score: Decimal = attrs.field(converter=tidy)
+    by_score: str  # the band of the score alone
+    grade: str  # after the vetoes
+    reasons: tuple[str, ...]  # why, in order: the band, then each veto that changed it
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "basis": self.basis,
+            "score": fmt(self.score),
+            "by_score": self.by_score,
+            "grade": self.grade,
+            "reasons": list(self.reasons),
         }
 
 
@@ -320,6 +357,8 @@ class Result:
     warnings: tuple[Diagnostic, ...]
     # every requirement, in the order written (items and categories first, then the rubric's)
     requirements: tuple[RequirementTrace, ...] = ()
+    # the grade, when the rubric declares grades
+    grade: GradeTrace | None = None
 
     @property
     def unmet_requirements(self) -> tuple[RequirementTrace, ...]:
@@ -338,8 +377,14 @@ class Result:
 
     @property
     def vetoes(self) -> tuple[VetoTrace, ...]:
-        """The knock-out rules that struck: if any, the district fails whatever its score."""
-        return tuple(veto for veto in self.all_vetoes if veto.triggered)
+        """The knock-out rules that struck and fail the district whatever its score (a veto
+        that only lowers the grade is in `downgrades`)."""
+        return tuple(veto for veto in self.all_vetoes if veto.fails)
+
+    @property
+    def downgrades(self) -> tuple[VetoTrace, ...]:
+        """The vetoes that struck and lower the grade (`downgrade N`, `at most "…"`)."""
+        return tuple(v for v in self.all_vetoes if v.triggered and not v.fails)
 
     @property
     def passed_vetoes(self) -> bool:
@@ -365,6 +410,7 @@ class Result:
             "vetoes": [veto.to_dict() for veto in self.vetoes],
             "all_vetoes": [veto.to_dict() for veto in self.all_vetoes],
             "eligible": self.eligible,
+            "grade": self.grade.to_dict() if self.grade is not None else None,
             "requirements": [requirement.to_dict() for requirement in self.requirements],
             "warnings": [warning.to_dict() for warning in self.warnings],
         }

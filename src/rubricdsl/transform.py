@@ -44,8 +44,9 @@ class ToAst(Transformer[Token, Any]):
         categories = tuple(c for c in children if isinstance(c, ast.Category))
         vetoes = tuple(c for c in children if isinstance(c, ast.Veto))
         requirements = tuple(c for c in children if isinstance(c, ast.Requirement))
+        grades = tuple(c for c in children if isinstance(c, ast.Grades))
         span = Span(1, 1, 1, 1) if meta.empty else span_of(meta)
-        return ast.RubricFile(header, declarations, categories, vetoes, span, requirements)
+        return ast.RubricFile(header, declarations, categories, vetoes, span, requirements, grades)
 
     def title(self, meta: Meta, children: list[Token]) -> ast.HeaderField:
         return ast.HeaderField("rubric", unquote(children[0]), span_of(meta))
@@ -198,8 +199,42 @@ class ToAst(Transformer[Token, Any]):
         return ast.Tier(number(points), condition, unquote(text), span_of(meta))
 
     def veto(self, meta: Meta, children: list[Any]) -> ast.Veto:
-        condition, text = children
-        return ast.Veto(condition, unquote(text), span_of(meta))
+        condition, text, *effect = children
+        if not effect:
+            return ast.Veto(condition, unquote(text), span_of(meta))
+        kind, value, span = effect[0]
+        if kind == "downgrade":
+            return ast.Veto(
+                condition, unquote(text), span_of(meta), downgrade=value, effect_span=span
+            )
+        return ast.Veto(condition, unquote(text), span_of(meta), at_most=value, effect_span=span)
+
+    def downgrade(self, meta: Meta, children: list[Token]) -> tuple[str, object, Span]:
+        value = number(children[0])
+        whole = int(value) if value == value.to_integral_value() else -1
+        return ("downgrade", whole, span_of(meta))
+
+    def at_most(self, meta: Meta, children: list[Token]) -> tuple[str, object, Span]:
+        return ("at_most", unquote(children[0]), span_of(meta))
+
+    # ---- grades ----
+    def grades(self, meta: Meta, children: list[Any]) -> ast.Grades:
+        basis = children[0] if isinstance(children[0], str) else "total"
+        bands = tuple(c for c in children if isinstance(c, ast.GradeBand))
+        return ast.Grades(basis, bands, span_of(meta))
+
+    def on_total(self, meta: Meta, children: list[Any]) -> str:
+        return "total"
+
+    def on_base(self, meta: Meta, children: list[Any]) -> str:
+        return "base"
+
+    def grade_band(self, meta: Meta, children: list[Token]) -> ast.GradeBand:
+        name, operator, threshold = children
+        return ast.GradeBand(unquote(name), str(operator), number(threshold), span_of(meta))
+
+    def grade_rest(self, meta: Meta, children: list[Token]) -> ast.GradeBand:
+        return ast.GradeBand(unquote(children[0]), None, None, span_of(meta))
 
     def requirement(self, meta: Meta, children: list[Any]) -> ast.Requirement:
         condition, text = children
