@@ -198,6 +198,10 @@ class PerUnit:
     maximum: Decimal | None
     text: str
     span: Span
+    # `above` / `below` a target: units of the excess or the shortfall, not of the value
+    direction: str | None = None
+    target: Decimal | Reference | None = None
+    rounding: str = "down"  # down | up | exact
 
 
 @attrs.frozen

@@ -258,28 +258,76 @@ class AlwaysScore:
 
 @attrs.frozen
 class PerUnitScore:
+    """Points per unit of an indicator's value, or of its excess over (`above`) or shortfall
+    under (`below`) a target; a partial unit counts down, up, or exactly (rounded half-up to
+    2 decimals), as the rule says."""
+
     points: Decimal
     step: Decimal
     name: str
     maximum: Decimal | None
+    direction: str | None = None
+    target: Operand | None = None
+    rounding: str = "down"
 
-    def __call__(self, readings: Readings) -> Outcome:
+    def _difference(self, readings: Readings) -> tuple[Decimal, str] | None:
+        """What is counted, and how it was found; None when it depends on a 合理缺项 value."""
         value = readings[self.name]
-        if isinstance(value, NotApplicable):
-            return DEPENDS_ON_NA
-        assert isinstance(value, Decimal)
+        target = self.target.value(readings) if self.target is not None else ZERO
+        if isinstance(value, NotApplicable) or isinstance(target, NotApplicable):
+            return None
+        assert isinstance(value, Decimal) and isinstance(target, Decimal)
+        if self.direction == "above":
+            excess = value - target
+            if excess < 0:
+                return excess, f"no excess ({fmt(value)} < {fmt(target)}), counted as 0 units: "
+            return excess, f"excess {fmt(value)} − {fmt(target)} = {fmt(excess)}: "
+        if self.direction == "below":
+            shortfall = target - value
+            if shortfall < 0:
+                return (
+                    shortfall,
+                    f"no shortfall ({fmt(value)} > {fmt(target)}), counted as 0 units: ",
+                )
+            return shortfall, f"shortfall {fmt(target)} − {fmt(value)} = {fmt(shortfall)}: "
+        if value < 0:
+            return value, f"{fmt(value)} is below 0, counted as 0 units: "
+        return value, ""
+
+    def _units(self, counted: Decimal) -> Decimal:
         # Whole units by integer division: exact however many digits the value has (dividing
         # first and rounding down would turn 9.99…9 into 10 once the digits pass the precision).
-        units = value // self.step
-        clamped = ""
-        if units < 0:
-            units, clamped = ZERO, f"{fmt(value)} is below 0, counted as 0 units: "
+        units, partial = divmod(counted, self.step)
+        if self.rounding == "up" and partial > 0:
+            units += 1
+        return units
+
+    def __call__(self, readings: Readings) -> Outcome:
+        found = self._difference(readings)
+        if found is None:
+            return DEPENDS_ON_NA
+        counted, clamped = found
+        counted = max(counted, ZERO)
+        if self.rounding == "exact":
+            raw = divide_half_up(self.points * counted, self.step, 2)
+            step = "" if self.step == 1 else f" / {fmt(self.step)}"
+            detail = (
+                f"{clamped}{fmt(counted)}{step} × {fmt(self.points)} = {fmt(raw)} "
+                "(exact, half-up to 2 places)"
+            )
+            return self._limited(raw, counted > 0, detail)
+        units = self._units(counted)
         raw = self.points * units
         detail = f"{clamped}{fmt(units)} × {fmt(self.points)} = {fmt(raw)}"
+        if self.rounding == "up":
+            detail += " (a partial unit counts as one)"
+        return self._limited(raw, units > 0, detail)
+
+    def _limited(self, raw: Decimal, any_units: bool, detail: str) -> Outcome:
         if self.maximum is not None and raw.copy_abs() > self.maximum:
             raw = self.maximum if raw > 0 else -self.maximum
             detail += f", limited to {fmt(self.maximum)}"
-        return Outcome(raw, MET if units > 0 else NOT_MET, detail)
+        return Outcome(raw, MET if any_units else NOT_MET, detail)
 
 
 @attrs.frozen
@@ -720,7 +768,15 @@ class _Compiler:
             return "always", rule.points, AlwaysScore(rule.points)
         if isinstance(rule, ast.PerUnit):
             name = rule.indicator.name
-            return "per_unit", rule.points, PerUnitScore(rule.points, rule.step, name, rule.maximum)
+            target: Operand | None = None
+            if isinstance(rule.target, ast.Reference):
+                target = IndicatorValue(rule.target.name)
+            elif rule.target is not None:
+                target = Constant(rule.target)
+            score = PerUnitScore(
+                rule.points, rule.step, name, rule.maximum, rule.direction, target, rule.rounding
+            )
+            return "per_unit", rule.points, score
         if isinstance(rule, ast.Proportional):
             return "proportional", rule.points, ProportionalScore(rule.points, rule.rate.name)
         tiers = tuple((t.points, self.condition(t.condition), t.text) for t in rule.tiers)

@@ -537,6 +537,15 @@ class _Checker:
                 f"'per' counts units of a number, but '{spec.name}' is {spec.describe()}",
                 rule.indicator.span,
             )
+        if isinstance(rule.target, ast.Reference):
+            target = self.reference(rule.target)
+            if target is not None and target.kind not in NUMERIC_KINDS:
+                self.error(
+                    "type-mismatch",
+                    f"'{rule.direction}' needs a number to compare with, but '{target.name}' is "
+                    f"{target.describe()}",
+                    rule.target.span,
+                )
 
     # ---- conditions ----
     def reference(self, reference: ast.Reference) -> IndicatorSpec | None:

@@ -168,12 +168,41 @@ class ToAst(Transformer[Token, Any]):
 
     def per_unit(self, meta: Meta, children: list[Any]) -> ast.PerUnit:
         points, *rest = children
-        step = rest.pop(0)[1] if isinstance(rest[0], tuple) else Decimal(1)
-        name = rest.pop(0)
-        maximum = rest.pop(0)[1] if isinstance(rest[0], tuple) else None
-        text = rest.pop(0)
+        options = {part[0]: part[1] for part in rest if isinstance(part, tuple)}
+        name, text = (part for part in rest if isinstance(part, Token))
         reference = ast.Reference(str(name), token_span(name))
-        return ast.PerUnit(number(points), step, reference, maximum, unquote(text), span_of(meta))
+        direction, target = options.get("difference", (None, None))
+        return ast.PerUnit(
+            number(points),
+            options.get("step", Decimal(1)),
+            reference,
+            options.get("max"),
+            unquote(text),
+            span_of(meta),
+            direction,
+            target,
+            options.get("rounding", "down"),
+        )
+
+    def above(self, meta: Meta, children: list[Token]) -> tuple[str, tuple[str, object]]:
+        return ("difference", ("above", self._target(children[0])))
+
+    def below(self, meta: Meta, children: list[Token]) -> tuple[str, tuple[str, object]]:
+        return ("difference", ("below", self._target(children[0])))
+
+    def _target(self, token: Token) -> Decimal | ast.Reference:
+        if token.type == "NUMBER":
+            return number(token)
+        return ast.Reference(str(token), token_span(token))
+
+    def rounding_down(self, meta: Meta, children: list[Any]) -> tuple[str, str]:
+        return ("rounding", "down")
+
+    def rounding_up(self, meta: Meta, children: list[Any]) -> tuple[str, str]:
+        return ("rounding", "up")
+
+    def rounding_exact(self, meta: Meta, children: list[Any]) -> tuple[str, str]:
+        return ("rounding", "exact")
 
     def step(self, meta: Meta, children: list[Token]) -> tuple[str, Decimal]:
         return ("step", number(children[0]))
