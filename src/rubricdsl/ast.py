@@ -206,12 +206,14 @@ class PerUnit:
 
 @attrs.frozen
 class Proportional:
-    """`points scaled by rate "wording"`: points × rate / 100."""
+    """`points scaled by rate "wording"`: points × rate / 100; with `of target`, points ×
+    value / target, at most the points ("达到 4 批次/千人得满分，不足按比例得分")."""
 
     points: Decimal
     rate: Reference
     text: str
     span: Span
+    target: Decimal | Reference | None = None
 
 
 @attrs.frozen

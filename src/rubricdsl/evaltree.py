@@ -332,16 +332,34 @@ class PerUnitScore:
 
 @attrs.frozen
 class ProportionalScore:
+    """Points × rate / 100; with a target, points × value / target (the value counted from 0
+    up to the target, so at most the points), rounded half-up to 2 decimals."""
+
     points: Decimal
     name: str
+    target: Operand | None = None
 
     def __call__(self, readings: Readings) -> Outcome:
         rate = readings[self.name]
-        if isinstance(rate, NotApplicable):
+        target = self.target.value(readings) if self.target is not None else None
+        if isinstance(rate, NotApplicable) or isinstance(target, NotApplicable):
             return DEPENDS_ON_NA
         assert isinstance(rate, Decimal)
-        raw = (self.points * rate).scaleb(-2)  # / 100, exactly
-        detail = f"{fmt(self.points)} × {fmt(rate)} / 100 = {fmt(raw)}"
+        if target is None:
+            raw = (self.points * rate).scaleb(-2)  # / 100, exactly
+            detail = f"{fmt(self.points)} × {fmt(rate)} / 100 = {fmt(raw)}"
+            return Outcome(raw, MET if raw > 0 else NOT_MET, detail)
+        assert isinstance(target, Decimal)
+        if target <= 0:
+            return Outcome(ZERO, NOT_MET, f"the target is {fmt(target)}: no share of it to count")
+        counted = min(max(rate, ZERO), target)
+        raw = divide_half_up(self.points * counted, target, 2)
+        detail = (
+            f"{fmt(self.points)} × {fmt(counted)} / {fmt(target)} = {fmt(raw)} "
+            "(half-up to 2 places)"
+        )
+        if counted != rate:
+            detail = f"{fmt(rate)} counted as {fmt(counted)}: " + detail
         return Outcome(raw, MET if raw > 0 else NOT_MET, detail)
 
 
@@ -768,17 +786,15 @@ class _Compiler:
             return "always", rule.points, AlwaysScore(rule.points)
         if isinstance(rule, ast.PerUnit):
             name = rule.indicator.name
-            target: Operand | None = None
-            if isinstance(rule.target, ast.Reference):
-                target = IndicatorValue(rule.target.name)
-            elif rule.target is not None:
-                target = Constant(rule.target)
+            target = self.target(rule.target)
             score = PerUnitScore(
                 rule.points, rule.step, name, rule.maximum, rule.direction, target, rule.rounding
             )
             return "per_unit", rule.points, score
         if isinstance(rule, ast.Proportional):
-            return "proportional", rule.points, ProportionalScore(rule.points, rule.rate.name)
+            target = self.target(rule.target)
+            scaled = ProportionalScore(rule.points, rule.rate.name, target)
+            return "proportional", rule.points, scaled
         tiers = tuple((t.points, self.condition(t.condition), t.text) for t in rule.tiers)
         if rule.lowest:  # graded deductions: the most severe tier, as written
             return "tiers", min(t.points for t in rule.tiers), TierScore(tiers, lowest=True)
@@ -794,6 +810,12 @@ class _Compiler:
             veto.downgrade,
             veto.at_most,
         )
+
+    def target(self, target: Decimal | ast.Reference | None) -> Operand | None:
+        """A rule's target (a number or an indicator), as an operand."""
+        if isinstance(target, ast.Reference):
+            return IndicatorValue(target.name)
+        return Constant(target) if target is not None else None
 
     def requirement(self, requirement: ast.Requirement, scope: str) -> RequirementNode:
         return RequirementNode(

@@ -497,13 +497,7 @@ class _Checker:
             self.per_unit(rule)
         elif isinstance(rule, ast.Proportional):
             self.positive(rule.points, rule.span, "a proportional rule")
-            spec = self.reference(rule.rate)
-            if spec is not None and spec.kind not in ("percent", "score"):
-                self.error(
-                    "type-mismatch",
-                    f"'scaled by' needs a percent or score, but '{spec.name}' is {spec.describe()}",
-                    rule.rate.span,
-                )
+            self.proportional(rule)
         elif isinstance(rule, ast.Tiers):
             for tier in rule.tiers:
                 if rule.lowest:
@@ -511,6 +505,40 @@ class _Checker:
                 else:
                     self.positive(tier.points, tier.span, "a tier")
                 self.condition(tier.condition)
+
+    def proportional(self, rule: ast.Proportional) -> None:
+        spec = self.reference(rule.rate)
+        if rule.target is None:
+            if spec is not None and spec.kind not in ("percent", "score"):
+                self.error(
+                    "type-mismatch",
+                    f"'scaled by' needs a percent or score, but '{spec.name}' is {spec.describe()}",
+                    rule.rate.span,
+                    f"or scale by a target: {fmt(rule.points)} scaled by {rule.rate.name} "
+                    "of <target>",
+                )
+            return
+        if spec is not None and spec.kind not in NUMERIC_KINDS:
+            self.error(
+                "type-mismatch",
+                f"'scaled by' needs a number, but '{spec.name}' is {spec.describe()}",
+                rule.rate.span,
+            )
+        if isinstance(rule.target, ast.Reference):
+            target = self.reference(rule.target)
+            if target is not None and target.kind not in NUMERIC_KINDS:
+                self.error(
+                    "type-mismatch",
+                    f"the target of 'scaled by' must be a number, but '{target.name}' is "
+                    f"{target.describe()}",
+                    rule.target.span,
+                )
+        elif rule.target <= 0:
+            self.error(
+                "bad-points",
+                f"the target of 'scaled by' must be positive, not {fmt(rule.target)}",
+                rule.span,
+            )
 
     def per_unit(self, rule: ast.PerUnit) -> None:
         if rule.points == 0:

@@ -210,10 +210,14 @@ class ToAst(Transformer[Token, Any]):
     def unit_max(self, meta: Meta, children: list[Token]) -> tuple[str, Decimal]:
         return ("max", number(children[0]))
 
-    def proportional(self, meta: Meta, children: list[Token]) -> ast.Proportional:
-        points, name, text = children
+    def proportional(self, meta: Meta, children: list[Any]) -> ast.Proportional:
+        points, name, *rest = children
+        target = rest.pop(0)[1] if isinstance(rest[0], tuple) else None
         reference = ast.Reference(str(name), token_span(name))
-        return ast.Proportional(number(points), reference, unquote(text), span_of(meta))
+        return ast.Proportional(number(points), reference, unquote(rest[0]), span_of(meta), target)
+
+    def scale_target(self, meta: Meta, children: list[Token]) -> tuple[str, object]:
+        return ("of", self._target(children[0]))
 
     def tiers(self, meta: Meta, children: list[Any]) -> ast.Tiers:
         text, *tiers = children
