@@ -229,7 +229,7 @@ HINTS = [
         "full-width hash",
         rubric_text('10 when flag "x"  ＃ 注释'),
         '<string>:7:23: error: unexpected character \'＃\': expected "highest", "lowest", '
-        '"require", "veto", "}" or a number',
+        '"na", "require", "veto", "}" or a number',
         "comments start with an ascii #, not a full-width ＃",
     ),
     (

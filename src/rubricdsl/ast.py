@@ -276,6 +276,15 @@ class Requirement:
     span: Span
 
 
+@attrs.frozen
+class ItemNotApplicable:
+    """`na when condition "reason"` in an item: the whole item is 合理缺项 when it holds."""
+
+    condition: Condition
+    text: str
+    span: Span
+
+
 Rule = Fixed | Always | PerUnit | Proportional | Tiers
 
 # ---- structure ------------------------------------------------------------------------
@@ -293,6 +302,7 @@ class Item:
     points_span: Span
     id_span: Span
     requirements: tuple[Requirement, ...] = ()
+    not_applicable: tuple[ItemNotApplicable, ...] = ()
 
 
 @attrs.frozen

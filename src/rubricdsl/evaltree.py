@@ -522,6 +522,8 @@ class ItemNode:
     cap: Decimal | None
     rules: tuple[RuleNode, ...]
     vetoes: tuple[VetoNode, ...]
+    # `na when …`: conditions that make the whole item 合理缺项, with their reasons
+    excused_when: tuple[tuple[Condition, str], ...] = ()
     # What the rules reach together, fixed at compile time: 合理缺项 compares against it.
     reach: Decimal = attrs.field(init=False)
 
@@ -533,6 +535,9 @@ class ItemNode:
         return maximum if self.cap is None else min(maximum, self.cap)
 
     def evaluate(self, readings: Readings) -> ItemTrace:
+        for condition, reason in self.excused_when:
+            if condition.truth(readings) is True:
+                return self._excused(reason, readings)
         outcomes = [rule.outcome(readings) for rule in self.rules]
         dropped = [o.status == NOT_APPLICABLE for o in outcomes]
         applicable_reach = sum(
@@ -563,6 +568,42 @@ class ItemNode:
             unreachable=max(maximum - min(limit, applicable_reach), ZERO),
             rules=traces,
             vetoes=tuple(veto.evaluate(readings, self.id) for veto in self.vetoes),
+        )
+
+    def _excused(self, reason: str, readings: Readings) -> ItemTrace:
+        """The whole item is 合理缺项: its declared points leave the maximum, every rule is
+        dropped with the item's reason."""
+        detail = f"the item is not applicable: {reason}"
+        rules = tuple(
+            RuleTrace(
+                kind=rule.kind,
+                text=rule.text,
+                line=rule.line,
+                column=rule.column,
+                points=rule.points,
+                reach=rule.reach,
+                gave=ZERO,
+                status=NOT_APPLICABLE,
+                values=rule.values(readings),
+                detail=detail,
+                lost=ZERO,
+                na_reason=reason,
+            )
+            for rule in self.rules
+        )
+        return ItemTrace(
+            id=self.id,
+            title=self.title,
+            line=self.line,
+            declared=self.declared,
+            cap=self.cap,
+            max=ZERO,
+            na_points=self.declared,
+            score=ZERO,
+            unreachable=ZERO,
+            rules=rules,
+            vetoes=tuple(veto.evaluate(readings, self.id) for veto in self.vetoes),
+            na_reason=reason,
         )
 
     def _rule_trace(
@@ -848,6 +889,7 @@ class _Compiler:
             item.cap,
             tuple(self.rule(r) for r in item.rules),
             tuple(self.veto(v) for v in item.vetoes),
+            tuple((self.condition(n.condition), n.text) for n in item.not_applicable),
         )
 
     def member(self, member: ast.Group | ast.Item) -> GroupNode | ItemNode:

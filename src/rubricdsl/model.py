@@ -487,6 +487,8 @@ class _Checker:
             self.rule(rule)
         for veto in item.vetoes:
             self.condition(veto.condition)
+        for excused in item.not_applicable:
+            self.condition(excused.condition)
 
     def rule(self, rule: ast.Rule) -> None:
         if isinstance(rule, (ast.Fixed, ast.Always)) and rule.points == 0:

@@ -243,6 +243,8 @@ def _item_block(item: ItemTrace, path: str) -> list[str]:
     if item.na_points:
         score += f"   (合理缺项 {fmt(item.na_points)})"
     lines = [pad(first, HEADING_WIDTH) + "  " + score, *rest]
+    if item.na_reason is not None:
+        lines.append(f"    the whole item is not applicable (合理缺项): {escape(item.na_reason)}")
     deductions = any(rule.points < 0 for rule in item.rules)
     rows = [["", "gave", "of", *(["deducts"] if deductions else []), "rule", "values"]]
     for rule in item.rules:

@@ -219,6 +219,8 @@ class ItemTrace(Reachable):
     unreachable: Decimal = attrs.field(converter=tidy)
     rules: tuple[RuleTrace, ...]
     vetoes: tuple[VetoTrace, ...] = ()
+    # why the whole item is 合理缺项 (`na when …`), when it is
+    na_reason: str | None = None
 
     @property
     @exactly
@@ -238,6 +240,7 @@ class ItemTrace(Reachable):
             "unreachable": fmt(self.unreachable),
             "rules": [rule.to_dict() for rule in self.rules],
             "vetoes": [veto.to_dict() for veto in self.vetoes],
+            "na_reason": self.na_reason,
         }
 
 

@@ -138,7 +138,12 @@ class ToAst(Transformer[Token, Any]):
     def item(self, meta: Meta, children: list[Any]) -> ast.Item:
         id_token, title, points, *members = children
         cap = members[0][1] if members and isinstance(members[0], tuple) else None
-        rules = tuple(m for m in members if not isinstance(m, (tuple, ast.Veto, ast.Requirement)))
+        rules = tuple(
+            m
+            for m in members
+            if not isinstance(m, (tuple, ast.Veto, ast.Requirement, ast.ItemNotApplicable))
+        )
+        not_applicable = tuple(m for m in members if isinstance(m, ast.ItemNotApplicable))
         vetoes = tuple(m for m in members if isinstance(m, ast.Veto))
         requirements = tuple(m for m in members if isinstance(m, ast.Requirement))
         return ast.Item(
@@ -152,6 +157,7 @@ class ToAst(Transformer[Token, Any]):
             token_span(points),
             token_span(id_token),
             requirements,
+            not_applicable,
         )
 
     def cap(self, meta: Meta, children: list[Token]) -> tuple[str, Decimal]:
@@ -268,6 +274,10 @@ class ToAst(Transformer[Token, Any]):
 
     def grade_rest(self, meta: Meta, children: list[Token]) -> ast.GradeBand:
         return ast.GradeBand(unquote(children[0]), None, None, span_of(meta))
+
+    def item_na(self, meta: Meta, children: list[Any]) -> ast.ItemNotApplicable:
+        condition, text = children
+        return ast.ItemNotApplicable(condition, unquote(text), span_of(meta))
 
     def requirement(self, meta: Meta, children: list[Any]) -> ast.Requirement:
         condition, text = children
