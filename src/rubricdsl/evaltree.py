@@ -218,6 +218,32 @@ class RuleNode:
     def values(self, readings: Readings) -> tuple[tuple[str, Reading], ...]:
         return values_read(readings, self.reads)
 
+    def trace(
+        self,
+        readings: Readings,
+        *,
+        gave: Decimal,
+        status: str,
+        detail: str,
+        lost: Decimal,
+        na_reason: str | None,
+    ) -> RuleTrace:
+        """The rule's trace once its item has settled what it gave."""
+        return RuleTrace(
+            kind=self.kind,
+            text=self.text,
+            line=self.line,
+            column=self.column,
+            points=self.points,
+            reach=self.reach,
+            gave=gave,
+            status=status,
+            values=self.values(readings),
+            detail=detail,
+            lost=lost,
+            na_reason=na_reason,
+        )
+
 
 def values_read(readings: Readings, reads: tuple[str, ...]) -> tuple[tuple[str, Reading], ...]:
     """The readings a rule or veto depends on, in the order written, for its trace."""
@@ -575,16 +601,10 @@ class ItemNode:
         dropped with the item's reason."""
         detail = f"the item is not applicable: {reason}"
         rules = tuple(
-            RuleTrace(
-                kind=rule.kind,
-                text=rule.text,
-                line=rule.line,
-                column=rule.column,
-                points=rule.points,
-                reach=rule.reach,
+            rule.trace(
+                readings,
                 gave=ZERO,
                 status=NOT_APPLICABLE,
-                values=rule.values(readings),
                 detail=detail,
                 lost=ZERO,
                 na_reason=reason,
@@ -627,16 +647,10 @@ class ItemNode:
             best = list(raws)
             best[index] = rule.reach
             lost = clamp(sum(best, ZERO), ZERO, limit) - score
-        return RuleTrace(
-            kind=rule.kind,
-            text=rule.text,
-            line=rule.line,
-            column=rule.column,
-            points=rule.points,
-            reach=rule.reach,
+        return rule.trace(
+            readings,
             gave=gave,
             status=status,
-            values=rule.values(readings),
             detail=detail,
             lost=max(lost, ZERO),
             na_reason=outcome.detail if status == NOT_APPLICABLE else None,

@@ -520,21 +520,10 @@ class _Checker:
                     "of <target>",
                 )
             return
-        if spec is not None and spec.kind not in NUMERIC_KINDS:
-            self.error(
-                "type-mismatch",
-                f"'scaled by' needs a number, but '{spec.name}' is {spec.describe()}",
-                rule.rate.span,
-            )
+        self.numeric(spec, rule.rate, "'scaled by' needs a number")
         if isinstance(rule.target, ast.Reference):
             target = self.reference(rule.target)
-            if target is not None and target.kind not in NUMERIC_KINDS:
-                self.error(
-                    "type-mismatch",
-                    f"the target of 'scaled by' must be a number, but '{target.name}' is "
-                    f"{target.describe()}",
-                    rule.target.span,
-                )
+            self.numeric(target, rule.target, "the target of 'scaled by' must be a number")
         elif rule.target <= 0:
             self.error(
                 "bad-points",
@@ -561,21 +550,21 @@ class _Checker:
                 f'write: {fmt(rule.points)} per {rule.indicator.name} max <points> "…"',
             )
         spec = self.reference(rule.indicator)
+        self.numeric(spec, rule.indicator, "'per' counts units of a number")
+        if isinstance(rule.target, ast.Reference):
+            target = self.reference(rule.target)
+            self.numeric(target, rule.target, f"'{rule.direction}' needs a number to compare with")
+
+    def numeric(
+        self, spec: IndicatorSpec | None, reference: ast.Reference, requirement: str
+    ) -> None:
+        """A type-mismatch error where a number is needed and the indicator is not one."""
         if spec is not None and spec.kind not in NUMERIC_KINDS:
             self.error(
                 "type-mismatch",
-                f"'per' counts units of a number, but '{spec.name}' is {spec.describe()}",
-                rule.indicator.span,
+                f"{requirement}, but '{spec.name}' is {spec.describe()}",
+                reference.span,
             )
-        if isinstance(rule.target, ast.Reference):
-            target = self.reference(rule.target)
-            if target is not None and target.kind not in NUMERIC_KINDS:
-                self.error(
-                    "type-mismatch",
-                    f"'{rule.direction}' needs a number to compare with, but '{target.name}' is "
-                    f"{target.describe()}",
-                    rule.target.span,
-                )
 
     # ---- conditions ----
     def reference(self, reference: ast.Reference) -> IndicatorSpec | None:

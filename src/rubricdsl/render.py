@@ -26,7 +26,7 @@ from rubricdsl.trace import (
     ItemTrace,
     Result,
     RuleTrace,
-    reading_to_text,
+    values_text,
 )
 
 STATUS_WORDS = {MET: "met", NOT_MET: "not met", NOT_APPLICABLE: "n/a", CAPPED: "capped"}
@@ -301,7 +301,7 @@ def _vetoes_block(result: Result) -> list[str]:
     rows = []
     for veto in result.all_vetoes:
         where = f"item {veto.item_id}" if veto.item_id is not None else "rubric"
-        values = ", ".join(f"{n}={reading_to_text(v)}" for n, v in veto.values)
+        values = values_text(veto.values)
         status = VETO_WORDS[veto.status]
         if not veto.fails and (veto.downgrade is not None or veto.at_most is not None):
             status += f" ({escape(veto.effect)})"

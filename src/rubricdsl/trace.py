@@ -42,6 +42,11 @@ def reading_to_text(value: Reading) -> str:
     return "[" + ", ".join(fmt(v) for v in value) + "]"
 
 
+def values_text(values: tuple[tuple[str, Reading], ...]) -> str:
+    """Values read, as `name=value, …`."""
+    return ", ".join(f"{name}={reading_to_text(value)}" for name, value in values)
+
+
 @attrs.frozen
 class RuleTrace:
     """What one rule could give, what it gave, why, and where it is written."""
@@ -65,7 +70,7 @@ class RuleTrace:
 
     def values_text(self) -> str:
         """The values it read, as `name=value, …`."""
-        return ", ".join(f"{name}={reading_to_text(value)}" for name, value in self.values)
+        return values_text(self.values)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -169,7 +174,7 @@ class RequirementTrace:
         return self.status == NOT_MET
 
     def values_text(self) -> str:
-        return ", ".join(f"{name}={reading_to_text(value)}" for name, value in self.values)
+        return values_text(self.values)
 
     def to_dict(self) -> dict[str, Any]:
         return {
