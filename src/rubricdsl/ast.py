@@ -322,6 +322,8 @@ class Category:
     span: Span
     points_span: Span
     requirements: tuple[Requirement, ...] = ()
+    # `cap N` instead of points: N is a ceiling its members may add up past, by design
+    capped: bool = False
 
 
 @attrs.frozen

@@ -847,6 +847,7 @@ class _Checker:
                 category.points,
                 category.members,
                 category.points_span,
+                capped=category.capped,
             )
         for is_bonus, maximum, name in ((False, base_max, "base"), (True, bonus_max, "bonus")):
             members = [c for c in self.file.categories if c.is_bonus == is_bonus]
@@ -902,8 +903,12 @@ class _Checker:
         declared: Decimal,
         members: tuple[ast.Group | ast.Item, ...] | tuple[ast.Item, ...],
         span: Span,
+        *,
+        capped: bool = False,
     ) -> None:
         children = sum((declared_points(m) for m in members), Decimal(0))
+        if capped and children >= declared:
+            return  # `cap N`: members adding up past N is what the table says
         if children != declared:
             self._mismatch(what, declared, children, "its items", span)
 

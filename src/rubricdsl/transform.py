@@ -113,15 +113,21 @@ class ToAst(Transformer[Token, Any]):
         is_bonus = isinstance(children[0], str) and children[0] == "bonus"
         rest = children[1:] if is_bonus else children
         title, points, *members = rest
+        capped = isinstance(points, tuple)
+        points_token = points[1] if capped else points
         return ast.Category(
             unquote(title),
-            number(points),
+            number(points_token),
             is_bonus,
             tuple(m for m in members if not isinstance(m, ast.Requirement)),
             span_of(meta),
-            token_span(points),
+            token_span(points_token),
             tuple(m for m in members if isinstance(m, ast.Requirement)),
+            capped,
         )
+
+    def category_cap(self, meta: Meta, children: list[Token]) -> tuple[str, Token]:
+        return ("cap", children[0])
 
     def bonus_mark(self, meta: Meta, children: list[Any]) -> str:
         return "bonus"
