@@ -295,7 +295,7 @@ def _vetoes_block(result: Result) -> list[str]:
     if result.vetoes:
         lines = ["Vetoes (一票否决): FAILED, whatever the score"]
     elif result.downgrades:
-        lines = ["Vetoes: the grade is lowered (see the grade under Totals)"]
+        lines = ["Vetoes (一票否决): none fails the district; those struck act on the grade"]
     else:
         lines = ["Vetoes (一票否决): none struck"]
     rows = []
