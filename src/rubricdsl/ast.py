@@ -303,6 +303,7 @@ class Item:
     id_span: Span
     requirements: tuple[Requirement, ...] = ()
     not_applicable: tuple[ItemNotApplicable, ...] = ()
+    cap_span: Span | None = None  # where `cap N` is written
 
 
 @attrs.frozen

@@ -582,19 +582,8 @@ class ItemNode:
             self._rule_trace(index, outcome, gave[index], raws, limit, score, readings)
             for index, outcome in enumerate(outcomes)
         )
-        return ItemTrace(
-            id=self.id,
-            title=self.title,
-            line=self.line,
-            declared=self.declared,
-            cap=self.cap,
-            max=maximum,
-            na_points=na_points,
-            score=score,
-            unreachable=max(maximum - min(limit, applicable_reach), ZERO),
-            rules=traces,
-            vetoes=tuple(veto.evaluate(readings, self.id) for veto in self.vetoes),
-        )
+        unreachable = max(maximum - min(limit, applicable_reach), ZERO)
+        return self._trace(readings, maximum, na_points, score, unreachable, traces)
 
     def _excused(self, reason: str, readings: Readings) -> ItemTrace:
         """The whole item is 合理缺项: its declared points leave the maximum, every rule is
@@ -611,19 +600,31 @@ class ItemNode:
             )
             for rule in self.rules
         )
+        return self._trace(readings, ZERO, self.declared, ZERO, ZERO, rules, reason)
+
+    def _trace(
+        self,
+        readings: Readings,
+        maximum: Decimal,
+        na_points: Decimal,
+        score: Decimal,
+        unreachable: Decimal,
+        rules: tuple[RuleTrace, ...],
+        na_reason: str | None = None,
+    ) -> ItemTrace:
         return ItemTrace(
             id=self.id,
             title=self.title,
             line=self.line,
             declared=self.declared,
             cap=self.cap,
-            max=ZERO,
-            na_points=self.declared,
-            score=ZERO,
-            unreachable=ZERO,
+            max=maximum,
+            na_points=na_points,
+            score=score,
+            unreachable=unreachable,
             rules=rules,
             vetoes=tuple(veto.evaluate(readings, self.id) for veto in self.vetoes),
-            na_reason=reason,
+            na_reason=na_reason,
         )
 
     def _rule_trace(

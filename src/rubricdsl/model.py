@@ -16,7 +16,7 @@ from rubricdsl.errors import Diagnostic, RubricCompileError, diagnostic
 from rubricdsl.escape import clip
 from rubricdsl.exact import exactly
 from rubricdsl.parser import grammar_parser
-from rubricdsl.source import Span, source_lines
+from rubricdsl.source import Span
 
 NUMERIC_KINDS = frozenset({"count", "percent", "score", "amount", "number"})
 BOUNDED_KINDS = {"percent": (Decimal(0), Decimal(100)), "score": (Decimal(0), Decimal(100))}
@@ -453,25 +453,8 @@ class _Checker:
             )
 
     def cap_span(self, item: ast.Item) -> Span:
-        """Where the item's `cap N` is written: from the AST if it says, else found in the text
-        right after the item's points (only blanks and comments stand between them)."""
-        span: Span | None = getattr(item, "cap_span", None)
-        if span is not None:
-            return span
-        lines = source_lines(self.text)
-        row, index = item.points_span.end_line, item.points_span.end_column - 1
-        while 1 <= row <= len(lines):
-            line = lines[row - 1]
-            while index < len(line) and line[index].isspace():
-                index += 1
-            if index >= len(line) or line[index] == "#":
-                row, index = row + 1, 0
-                continue
-            if not line.startswith("cap", index):
-                break
-            found = _CAP.match(line, index)
-            return Span.point(row, index + 1, len(found.group(0)) if found else 3)
-        return item.points_span
+        """Where the item's `cap N` is written (its points, for an AST built without it)."""
+        return item.cap_span or item.points_span
 
     def item(self, item: ast.Item) -> None:
         self.positive(item.points, item.points_span, f"item {item.id}")
@@ -1026,9 +1009,6 @@ class _Checker:
                     f"indicator '{spec.name}' is declared but never used",
                     spec.span,
                 )
-
-
-_CAP = re.compile(r"cap[ \t]+-?[0-9]+(?:\.[0-9]+)?")
 
 
 def _name_read(operand: ast.Operand) -> str | None:

@@ -143,7 +143,11 @@ class ToAst(Transformer[Token, Any]):
 
     def item(self, meta: Meta, children: list[Any]) -> ast.Item:
         id_token, title, points, *members = children
-        cap = members[0][1] if members and isinstance(members[0], tuple) else None
+        cap, cap_span = (
+            (members[0][1], members[0][2])
+            if members and isinstance(members[0], tuple)
+            else (None, None)
+        )
         rules = tuple(
             m
             for m in members
@@ -164,10 +168,11 @@ class ToAst(Transformer[Token, Any]):
             token_span(id_token),
             requirements,
             not_applicable,
+            cap_span,
         )
 
-    def cap(self, meta: Meta, children: list[Token]) -> tuple[str, Decimal]:
-        return ("cap", number(children[0]))
+    def cap(self, meta: Meta, children: list[Token]) -> tuple[str, Decimal, Span]:
+        return ("cap", number(children[0]), span_of(meta))
 
     # ---- rules ----
     def fixed(self, meta: Meta, children: list[Any]) -> ast.Fixed:
