@@ -108,6 +108,9 @@ def test_reserved_indicator_name_is_refused_once_not_where_it_is_used(word):
         ("false: percent", '10 when 50 <= false "x"', 14, "an indicator"),
         ("lvl: enum(true, b)", '10 when lvl == true "x"', 24, "an enum level"),
         ("lvl: enum(a, false)", '10 when false != lvl "x"', 27, "an enum level"),
+        # an enum named `true` compared with its levels: the levels are no undefined indicators
+        ("true: enum(high, low)", '10 when true == high "x"', 14, "an indicator"),
+        ("false: enum(high, low)", '10 when low != false "x"', 14, "an indicator"),
     ],
 )
 def test_reserved_true_and_false_are_refused_once(declarations, rules, column, what):

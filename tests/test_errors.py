@@ -456,7 +456,7 @@ COMPILE = [
         '0 scaled by pct "x"',
         "bad-points",
         5,
-        "a proportional rule declares 0 points",
+        "a proportional rule of 0 points does nothing",
         None,
     ),
     (

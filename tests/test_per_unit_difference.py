@@ -123,3 +123,67 @@ def test_a_target_that_is_not_a_number_is_a_type_error():
 
 def test_a_target_indicator_counts_as_used():
     assert not [w for w in rubricdsl.loads(RUBRIC).warnings if w.code == "unused-indicator"]
+
+
+SERIES_RUBRIC = """\
+rubric "同比"
+year 2021
+base 5
+indicators {
+  pass_rates: series(3) "近三年抽检合格率"
+  short: series(1) "一年"
+}
+category "c" 5 {
+  item 1 "比上年" 5 {
+    5 always "基础分"
+    -0.5 per last(pass_rates) below previous(pass_rates) max 2 rounding up
+      "比上年每下降一个百分点扣 0.5 分，最多扣 2 分"
+  }
+}
+"""
+
+
+UP = " (a partial unit counts as one)"
+
+
+@pytest.mark.parametrize(
+    ("rates", "gave", "detail"),
+    [
+        # previous − last is the shortfall; a partial point counts as one (rounding up)
+        ((90, 95, 95), D(0), "shortfall 95 − 95 = 0: 0 × -0.5 = 0" + UP),
+        ((90, 95, 96), D(0), "no shortfall (96 > 95), counted as 0 units: 0 × -0.5 = 0" + UP),
+        ((90, 95, D("94.9")), D("-0.5"), "shortfall 95 − 94.9 = 0.1: 1 × -0.5 = -0.5" + UP),
+        ((90, 95, 94), D("-0.5"), "shortfall 95 − 94 = 1: 1 × -0.5 = -0.5" + UP),
+        ((90, 95, D("93.9")), D("-1"), "shortfall 95 − 93.9 = 1.1: 2 × -0.5 = -1" + UP),
+        ((90, 95, 91), D("-2"), "shortfall 95 − 91 = 4: 4 × -0.5 = -2" + UP),
+        (
+            (90, 95, D("90.9")),
+            D("-2"),
+            "shortfall 95 − 90.9 = 4.1: 5 × -0.5 = -2.5" + UP + ", limited to 2",
+        ),
+    ],
+)
+def test_last_and_previous_of_a_series_in_a_shortfall_rule(rates, gave, detail):
+    rubric = rubricdsl.loads(SERIES_RUBRIC)
+    rule = rubric.evaluate({"pass_rates": list(rates), "short": [1]}).items[0].rules[1]
+    assert (rule.gave, rule.detail) == (gave, detail)
+    assert rule.values == (("pass_rates", tuple(D(r) for r in rates)),)
+
+
+def test_previous_of_a_series_of_one_year_is_refused_where_it_is_written():
+    text = SERIES_RUBRIC.replace("below previous(pass_rates)", "below previous(short)")
+    with pytest.raises(RubricCompileError) as caught:
+        rubricdsl.loads(text)
+    (found,) = caught.value.diagnostics
+    # line 11: 4 spaces, "-0.5 per last(pass_rates) below previous(" is 41 characters
+    assert (found.line, found.column) == (11, 46)
+    assert found.message == "previous() needs at least 2 yearly values; 'short' has 1"
+
+
+def test_a_series_counted_without_last_or_previous_is_a_type_error():
+    text = SERIES_RUBRIC.replace("per last(pass_rates)", "per pass_rates")
+    with pytest.raises(RubricCompileError) as caught:
+        rubricdsl.loads(text)
+    (found,) = caught.value.diagnostics
+    assert (found.line, found.column) == (11, 14)
+    assert "'per' counts units of a number, but 'pass_rates' is a series" in found.message

@@ -229,7 +229,7 @@ HINTS = [
         "full-width hash",
         rubric_text('10 when flag "x"  ＃ 注释'),
         '<string>:7:23: error: unexpected character \'＃\': expected "highest", "lowest", '
-        '"na", "require", "veto", "}" or a number',
+        '"na", "require", "then", "veto", "}" or a number',
         "comments start with an ascii #, not a full-width ＃",
     ),
     (
@@ -268,14 +268,15 @@ HINTS = [
     ),
     (
         "comma between declarations",
-        rubric_text('10 when flag "x"', "a: bool, b: count"),
+        # `a` is used, its declaration broken: the syntax error is the only error
+        rubric_text('10 when a "x"', "a: bool, b: count"),
         '<string>:4:21: error: unexpected \',\': expected "or", "}", a quoted "string" '
         "or an indicator name (lowercase ascii, digits, _)",
         "declarations are separated by spaces or newlines, not commas: a: bool  b: count",
     ),
     (
         "uppercase enum level",
-        rubric_text('10 when flag "x"', "a: enum(high, Low)"),
+        rubric_text('10 when a == high "x"', "a: enum(high, Low)"),
         "<string>:4:28: error: unexpected 'Low': expected a level name "
         "(lowercase ascii, digits, _)",
         "level names are lowercase",

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from rubricdsl import ast
 from rubricdsl.errors import (
     Diagnostic,
     RubricArgumentError,
@@ -17,10 +18,10 @@ from rubricdsl.errors import (
 from rubricdsl.evaltree import RubricTree, compile_tree
 from rubricdsl.exact import exactly
 from rubricdsl.files import read_text
-from rubricdsl.inputs import read_indicators
+from rubricdsl.inputs import read_indicators, read_reported
 from rubricdsl.limits import DEFAULT_LIMITS, Limits
-from rubricdsl.model import CheckedRubric, IndicatorSpec, check
-from rubricdsl.parser import parse_tree
+from rubricdsl.model import CheckedRubric, IndicatorSpec, check, compile_errors, reserved_words
+from rubricdsl.parser import Parsed, parse_rubric
 from rubricdsl.source import Span
 from rubricdsl.trace import Result
 from rubricdsl.transform import to_ast
@@ -53,19 +54,31 @@ class Rubric:
     def warnings(self) -> tuple[Diagnostic, ...]:
         return self.checked.warnings
 
+    @property
+    def reportable(self) -> Mapping[str, str]:
+        """What a data file may report 合理缺项 as a whole (`na allowed`): an item by its id, a
+        group or category by its title, mapped to where it stands ("item 5")."""
+        return self.tree.reportable
+
     @exactly
-    def evaluate(self, indicators: Mapping[str, object]) -> Result:
+    def evaluate(
+        self, indicators: Mapping[str, object], not_applicable: Mapping[str, str] | None = None
+    ) -> Result:
         """Score the indicators; raises IndicatorError listing every problem with them at once.
 
-        The mapping is copied once at the start, so the caller may reuse or change it; the
-        arithmetic runs in rubricdsl's own decimal context, whatever the caller's is."""
+        `not_applicable` reports whole items (groups, categories) 合理缺项, by id (title), each
+        with its reason; the rubric must allow it (`na allowed`). The mappings are copied once
+        at the start, so the caller may reuse or change them; the arithmetic runs in
+        rubricdsl's own decimal context, whatever the caller's is."""
         readings = read_indicators(self.checked.indicators, indicators)
-        return self.tree.evaluate(readings)
+        reported = read_reported(self.tree.reportable, not_applicable)
+        return self.tree.evaluate(readings, reported)
 
 
 @exactly
 def loads(text: str, source_name: str = "<string>", limits: Limits = DEFAULT_LIMITS) -> Rubric:
-    """Compile rubric text; raises RubricSyntaxError or RubricCompileError, with line and column.
+    """Compile rubric text; raises RubricSyntaxError or RubricCompileError, with line and column
+    (a RubricSyntaxError lists the compile errors of the statements that parsed, too).
 
     TypeError when `text` or `source_name` is not a str."""
     if not isinstance(text, str):
@@ -90,8 +103,98 @@ def loads(text: str, source_name: str = "<string>", limits: Limits = DEFAULT_LIM
             span=Span.point(1, 1),
         )
         raise RubricSyntaxError([found])
-    checked = check(to_ast(parse_tree(text, source_name, limits)), text, source_name)
+    parsed = parse_rubric(text, source_name, limits)
+    if parsed.errors or parsed.tree is None:
+        raise RubricSyntaxError(_with_compile_errors(parsed, text, source_name))
+    checked = check(to_ast(parsed.tree), text, source_name)
     return Rubric(checked, compile_tree(checked))
+
+
+def _with_compile_errors(parsed: Parsed, text: str, source_name: str) -> list[Diagnostic]:
+    """The syntax errors, and the compile errors of the statements that parsed, by place:
+    every error of the file at once, but none that a statement left out may explain."""
+    found = list(parsed.errors)
+    if parsed.tree is not None:
+        try:
+            file = to_ast(parsed.tree)
+            names = parsed.unparsed_names or ()
+            errors = compile_errors(file, text, source_name, unparsed_names=names)
+            found += [e for e in errors if not _may_follow_from_gaps(e, parsed, file)]
+        except Exception:  # a best effort: the syntax errors alone are true
+            found = list(parsed.errors)
+    return sorted(found, key=lambda error: (error.line or 0, error.column or 0))
+
+
+# Errors about one statement, or about two that both parsed (a duplicate, a type against the
+# declaration): a statement left out cannot have caused them (the uses of an indicator whose
+# declaration was left out are not checked). Any other error (an absence, or one new to
+# model.py) waits until the syntax errors are fixed, unless `_may_follow_from_gaps` knows
+# where what is missing would have been.
+_ABOUT_WHAT_PARSED = frozenset(
+    {
+        "ambiguous-level",
+        "bad-downgrade",
+        "bad-points",
+        "bad-series-length",
+        "bad-year",
+        "duplicate-grade",
+        "duplicate-grades",
+        "duplicate-header",
+        "duplicate-indicator",
+        "duplicate-item",
+        "duplicate-level",
+        "missing-maximum",
+        "missing-unit",
+        "reserved-word",
+    }
+)
+# Errors about a use of indicators, true unless the declaration of a name the checker cannot
+# keep quiet about was left out: one whose name cannot be told (`k == x`, `x` an enum whose
+# declaration lost its `:`), or a reserved word (`true: count`, `true > 1` then reads as a bool).
+_ABOUT_A_USE = frozenset({"constant-comparison", "type-mismatch", "unknown-level"})
+
+
+def _may_follow_from_gaps(error: Diagnostic, parsed: Parsed, file: ast.RubricFile) -> bool:
+    """Whether a compile error of the statements that parsed may be there only because of what
+    recovery left out (`parsed.lost`), so that reporting it could be false."""
+    code = error.code
+    if code in _ABOUT_WHAT_PARSED:
+        return False
+    names = parsed.unparsed_names
+    if code == "undefined-indicator":  # the names of declarations left out are quiet already
+        return names is None
+    if code in _ABOUT_A_USE:
+        return names is None or not names.isdisjoint(reserved_words())
+    if code == "empty-item":  # its rules may be the gap
+        return error.span is None or any(_overlap(lost.span, error.span) for lost in parsed.lost)
+    return _missing_may_be_in_gaps(code, parsed, file)
+
+
+def _missing_may_be_in_gaps(code: str, parsed: Parsed, file: ast.RubricFile) -> bool:
+    """Whether what an error says is missing (a header line, a grade) may be in a gap: one at
+    the top level, or one where its keyword is written. True for an error not known here."""
+    written = set().union(*(lost.keywords for lost in parsed.lost))
+    top_level = any(lost.top_level for lost in parsed.lost)
+    if code == "missing-header":
+        return top_level or not written.isdisjoint(_HEADER_WORDS)
+    if code == "bonus-without-maximum":
+        return top_level or "bonus" in written
+    if code in ("veto-without-grades", "unknown-grade", "bad-grades"):  # a grade may be the gap
+        in_grades = any(
+            _overlap(lost.span, grades.span) for lost in parsed.lost for grades in file.grades
+        )
+        return top_level or in_grades or "grades" in written
+    return True
+
+
+_HEADER_WORDS = frozenset({"rubric", "year", "base", "bonus"})
+
+
+def _overlap(lost: Span, block: Span) -> bool:
+    """Whether a stretch left out and a block share some text."""
+    lost_start, lost_end = (lost.line, lost.column), (lost.end_line, lost.end_column)
+    block_start, block_end = (block.line, block.column), (block.end_line, block.end_column)
+    return lost_start < block_end and block_start < lost_end
 
 
 def load(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> Rubric:

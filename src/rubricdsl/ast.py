@@ -194,13 +194,13 @@ class PerUnit:
 
     points: Decimal
     step: Decimal
-    indicator: Reference
+    indicator: Reference | SeriesPoint  # what is counted: an indicator, last(x), previous(x)
     maximum: Decimal | None
     text: str
     span: Span
     # `above` / `below` a target: units of the excess or the shortfall, not of the value
     direction: str | None = None
-    target: Decimal | Reference | None = None
+    target: Decimal | Reference | SeriesPoint | None = None
     rounding: str = "down"  # down | up | exact
 
 
@@ -213,7 +213,7 @@ class Proportional:
     rate: Reference
     text: str
     span: Span
-    target: Decimal | Reference | None = None
+    target: Decimal | Reference | SeriesPoint | None = None
 
 
 @attrs.frozen
@@ -277,15 +277,47 @@ class Requirement:
 
 
 @attrs.frozen
-class ItemNotApplicable:
-    """`na when condition "reason"` in an item: the whole item is 合理缺项 when it holds."""
+class NotApplicableWhen:
+    """`na when condition "reason"`: the whole item, group or category is 合理缺项 when it
+    holds."""
 
     condition: Condition
     text: str
     span: Span
 
 
+@attrs.frozen
+class NotApplicableAllowed:
+    """`na allowed "wording"`: the district's data file may report the whole item, group or
+    category 合理缺项 (with its reason)."""
+
+    text: str
+    span: Span
+
+
+Excuse = NotApplicableWhen | NotApplicableAllowed
+
+
+@attrs.frozen
+class Then:
+    """`then` in an item: the rules before it (from index `before`) are settled, capped and
+    floored, before the rules after it add to them."""
+
+    before: int
+    text: str | None
+    span: Span
+
+
 Rule = Fixed | Always | PerUnit | Proportional | Tiers
+
+
+@attrs.frozen
+class Deductions:
+    """`deductions { … }`: rules that take points from a category's score, or from the total."""
+
+    rules: tuple[Rule, ...]
+    span: Span
+
 
 # ---- structure ------------------------------------------------------------------------
 
@@ -302,8 +334,9 @@ class Item:
     points_span: Span
     id_span: Span
     requirements: tuple[Requirement, ...] = ()
-    not_applicable: tuple[ItemNotApplicable, ...] = ()
+    not_applicable: tuple[Excuse, ...] = ()
     cap_span: Span | None = None  # where `cap N` is written
+    thens: tuple[Then, ...] = ()  # where the rules are settled before the next ones add
 
 
 @attrs.frozen
@@ -312,6 +345,7 @@ class Group:
     total: Decimal | None
     items: tuple[Item, ...]
     span: Span
+    not_applicable: tuple[Excuse, ...] = ()
 
 
 @attrs.frozen
@@ -325,6 +359,8 @@ class Category:
     requirements: tuple[Requirement, ...] = ()
     # `cap N` instead of points: N is a ceiling its members may add up past, by design
     capped: bool = False
+    not_applicable: tuple[Excuse, ...] = ()
+    deductions: tuple[Deductions, ...] = ()
 
 
 @attrs.frozen
@@ -347,3 +383,4 @@ class RubricFile:
     span: Span
     requirements: tuple[Requirement, ...] = ()
     grades: tuple[Grades, ...] = ()  # at most one; the checker says so
+    deductions: tuple[Deductions, ...] = ()  # from the total

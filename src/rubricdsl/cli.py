@@ -7,8 +7,8 @@ import codecs
 import os
 import sys
 import traceback
-from collections.abc import Sequence
-from typing import NoReturn, TextIO
+from collections.abc import Mapping, Sequence
+from typing import NoReturn, TextIO, cast
 
 from rubricdsl.api import load
 from rubricdsl.datafile import read_data
@@ -82,7 +82,9 @@ def _parser() -> argparse.ArgumentParser:
 def _score(arguments: argparse.Namespace, limits: Limits) -> str:
     rubric = load(arguments.rubric, limits)
     data = read_data(arguments.data, limits)
-    result = rubric.evaluate(data.indicators)
+    # evaluate checks what the file reports (names, reasons) as it would a caller's mapping
+    reported = cast("Mapping[str, str]", data.not_applicable)
+    result = rubric.evaluate(data.indicators, reported)
     if arguments.format == "json":
         return render_json(result, data.meta, ascii_only=not _writes_unicode(sys.stdout)) + "\n"
     return render_text(result, data.meta)

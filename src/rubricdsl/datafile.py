@@ -24,7 +24,7 @@ from rubricdsl.limits import (
     number_text_problem,
 )
 
-TOP_LEVEL_KEYS = ("indicators", "meta")
+TOP_LEVEL_KEYS = ("indicators", "meta", "not_applicable")
 
 
 class DataFileError(RubricError):
@@ -55,6 +55,8 @@ def _at(mark: Any) -> dict[str, int]:
 class DataFile:
     indicators: Mapping[str, object]
     meta: Mapping[str, object]
+    # items (groups, categories) the district reports 合理缺项 as a whole: id → reason
+    not_applicable: Mapping[object, object] = attrs.Factory(dict)
 
 
 class _ExactConstructor(yaml.constructor.SafeConstructor):
@@ -359,7 +361,7 @@ def _shape(document: object, source_name: str) -> DataFile:
         more = f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else ""
         raise DataFileError(
             f"{source_name}: unknown top-level key(s) {', '.join(unknown[:5])}{more}; "
-            "expected 'indicators:' and optional 'meta:'"
+            "expected 'indicators:' and optional 'meta:' and 'not_applicable:'"
         )
     indicators = document.get("indicators")
     if not isinstance(indicators, Mapping):
@@ -369,7 +371,14 @@ def _shape(document: object, source_name: str) -> DataFile:
         meta = {}
     if not isinstance(meta, Mapping):
         raise DataFileError(f"{source_name}: 'meta:' must be a mapping (district, year, …)")
-    return DataFile(indicators=dict(indicators), meta=dict(meta))
+    reported = document.get("not_applicable")
+    if reported is None:
+        reported = {}
+    if not isinstance(reported, Mapping):
+        raise DataFileError(
+            f"{source_name}: 'not_applicable:' must be a mapping of item ids to reasons"
+        )
+    return DataFile(indicators=dict(indicators), meta=dict(meta), not_applicable=dict(reported))
 
 
 def read_data(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> DataFile:

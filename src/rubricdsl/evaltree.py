@@ -6,6 +6,7 @@ import itertools
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any, Protocol, cast
 
 import attrs
@@ -290,7 +291,7 @@ class PerUnitScore:
 
     points: Decimal
     step: Decimal
-    name: str
+    counted: Operand  # an indicator, or last()/previous() of a series
     maximum: Decimal | None
     direction: str | None = None
     target: Operand | None = None
@@ -298,7 +299,7 @@ class PerUnitScore:
 
     def _difference(self, readings: Readings) -> tuple[Decimal, str] | None:
         """What is counted, and how it was found; None when it depends on a 合理缺项 value."""
-        value = readings[self.name]
+        value = self.counted.value(readings)
         target = self.target.value(readings) if self.target is not None else ZERO
         if isinstance(value, NotApplicable) or isinstance(target, NotApplicable):
             return None
@@ -359,7 +360,9 @@ class PerUnitScore:
 @attrs.frozen
 class ProportionalScore:
     """Points × rate / 100; with a target, points × value / target (the value counted from 0
-    up to the target, so at most the points), rounded half-up to 2 decimals."""
+    up to the target, so at most the points), rounded half-up to 2 decimals. Negative points
+    deduct in proportion to what is not done (按未完成比例扣分): points × (target − value) /
+    target."""
 
     points: Decimal
     name: str
@@ -371,6 +374,8 @@ class ProportionalScore:
         if isinstance(rate, NotApplicable) or isinstance(target, NotApplicable):
             return DEPENDS_ON_NA
         assert isinstance(rate, Decimal)
+        if self.points < 0:
+            return self._deduction(rate, target if isinstance(target, Decimal) else None)
         if target is None:
             raw = (self.points * rate).scaleb(-2)  # / 100, exactly
             detail = f"{fmt(self.points)} × {fmt(rate)} / 100 = {fmt(raw)}"
@@ -387,6 +392,30 @@ class ProportionalScore:
         if counted != rate:
             detail = f"{fmt(rate)} counted as {fmt(counted)}: " + detail
         return Outcome(raw, MET if raw > 0 else NOT_MET, detail)
+
+    def _deduction(self, value: Decimal, target: Decimal | None) -> Outcome:
+        """按未完成比例扣分: the points times the share of the target (of 100 for a rate) not
+        reached; exact for a rate, as points × rate / 100 is, half-up to 2 places otherwise."""
+        whole = Decimal(100) if target is None else target
+        if whole <= 0:
+            return Outcome(ZERO, NOT_MET, f"the target is {fmt(whole)}: no share of it to count")
+        counted = min(max(value, ZERO), whole)
+        missing = whole - counted
+        taken = self.points.copy_abs()
+        if target is None:
+            raw = (self.points * missing).scaleb(-2)  # / 100, exactly
+            rounding = ""
+        else:
+            raw = divide_half_up(self.points * missing, whole, 2)
+            rounding = " (half-up to 2 places)"
+        detail = (
+            f"not done {fmt(whole)} − {fmt(counted)} = {fmt(missing)}: "
+            f"{fmt(taken)} × {fmt(missing)} / {fmt(whole)} = {fmt(raw.copy_abs())} deducted"
+            f"{rounding}"
+        )
+        if counted != value:
+            detail = f"{fmt(value)} counted as {fmt(counted)}: " + detail
+        return Outcome(raw, MET if raw < 0 else NOT_MET, detail)
 
 
 @attrs.frozen
@@ -510,20 +539,50 @@ class GradeScale:
 
 # ---- items, groups, categories ------------------------------------------------------------
 
+# Items, groups and categories a district's data file reports 合理缺项 (`na allowed`): an item by
+# its id, a group or category by its title, each with the reason.
+Reported = Mapping[str, str]
+NOTHING_REPORTED: Reported = MappingProxyType({})
 
-def clamp(value: Decimal, low: Decimal, high: Decimal) -> Decimal:
-    return max(low, min(value, high))
+
+@attrs.frozen
+class Excuses:
+    """What makes a whole item, group or category 合理缺项: `na when` conditions with their
+    reasons (the first that holds counts), and whether a data file may report it."""
+
+    when: tuple[tuple[Condition, str], ...] = ()
+    reportable: bool = False
+
+    def reason(self, readings: Readings, reported: Reported, name: str) -> str | None:
+        """Why it is not applicable; None when it is applicable. An unknown condition (it reads
+        a 合理缺项 value) leaves it applicable."""
+        for condition, reason in self.when:
+            if condition.truth(readings) is True:
+                return reason
+        return reported.get(name) if self.reportable else None
 
 
-def allocate(raws: list[Decimal], limit: Decimal) -> list[Decimal]:
-    """Cut rule points so they sum to clamp(sum, 0, limit): later bonuses give way to the cap first,
-    later deductions give way to the floor first (扣完为止)."""
+NO_EXCUSES = Excuses()
+
+
+def settle(
+    raws: Sequence[Decimal], limit: Decimal, starts: Sequence[int] = (), start: Decimal = ZERO
+) -> list[Decimal]:
+    """Cut rule points so that, from `start`, each stage (the rules from one index of `starts`
+    to the next; `then` in an item) leaves the running sum within 0 and `limit`: later bonuses
+    give way to the cap first, later deductions give way to the floor first (扣完为止)."""
     gave = list(raws)
-    total = sum(raws, ZERO)
-    if total > limit:
-        _shrink(gave, total - limit, positive=True)
-    elif total < 0:
-        _shrink(gave, -total, positive=False)
+    running = start
+    bounds = [0, *starts, len(gave)]
+    for first, end in itertools.pairwise(bounds):
+        stage = gave[first:end]
+        total = running + sum(stage, ZERO)
+        if total > limit:
+            _shrink(stage, total - limit, positive=True)
+        elif total < 0:
+            _shrink(stage, -total, positive=False)
+        gave[first:end] = stage
+        running += sum(stage, ZERO)
     return gave
 
 
@@ -548,8 +607,10 @@ class ItemNode:
     cap: Decimal | None
     rules: tuple[RuleNode, ...]
     vetoes: tuple[VetoNode, ...]
-    # `na when …`: conditions that make the whole item 合理缺项, with their reasons
-    excused_when: tuple[tuple[Condition, str], ...] = ()
+    # `na when …` / `na allowed`: what makes the whole item 合理缺项
+    excuses: Excuses = NO_EXCUSES
+    # where each `then` starts a new stage among the rules
+    stage_starts: tuple[int, ...] = ()
     # What the rules reach together, fixed at compile time: 合理缺项 compares against it.
     reach: Decimal = attrs.field(init=False)
 
@@ -560,10 +621,10 @@ class ItemNode:
     def limit(self, maximum: Decimal) -> Decimal:
         return maximum if self.cap is None else min(maximum, self.cap)
 
-    def evaluate(self, readings: Readings) -> ItemTrace:
-        for condition, reason in self.excused_when:
-            if condition.truth(readings) is True:
-                return self._excused(reason, readings)
+    def evaluate(self, readings: Readings, reported: Reported = NOTHING_REPORTED) -> ItemTrace:
+        reason = self.excuses.reason(readings, reported, self.id)
+        if reason is not None:
+            return self.excused(reason, readings)
         outcomes = [rule.outcome(readings) for rule in self.rules]
         dropped = [o.status == NOT_APPLICABLE for o in outcomes]
         applicable_reach = sum(
@@ -575,31 +636,15 @@ class ItemNode:
         na_points = min(full_limit, self.reach) - min(full_limit, applicable_reach)
         maximum = self.declared - na_points
         limit = self.limit(maximum)
-        raws = [o.raw for o in outcomes]
-        gave = allocate(raws, limit)
-        score = sum(gave, ZERO)
-        traces = tuple(
-            self._rule_trace(index, outcome, gave[index], raws, limit, score, readings)
-            for index, outcome in enumerate(outcomes)
-        )
+        settlement = Settlement(limit, self.stage_starts, ZERO, self._cut)
+        score, traces = settlement.traces(self.rules, outcomes, readings)
         unreachable = max(maximum - min(limit, applicable_reach), ZERO)
         return self._trace(readings, maximum, na_points, score, unreachable, traces)
 
-    def _excused(self, reason: str, readings: Readings) -> ItemTrace:
+    def excused(self, reason: str, readings: Readings) -> ItemTrace:
         """The whole item is 合理缺项: its declared points leave the maximum, every rule is
         dropped with the item's reason."""
-        detail = f"the item is not applicable: {reason}"
-        rules = tuple(
-            rule.trace(
-                readings,
-                gave=ZERO,
-                status=NOT_APPLICABLE,
-                detail=detail,
-                lost=ZERO,
-                na_reason=reason,
-            )
-            for rule in self.rules
-        )
+        rules = excused_rules(self.rules, reason, "item", readings)
         return self._trace(readings, ZERO, self.declared, ZERO, ZERO, rules, reason)
 
     def _trace(
@@ -627,27 +672,58 @@ class ItemNode:
             na_reason=na_reason,
         )
 
-    def _rule_trace(
+    def _cut(self, raw: Decimal, gave: Decimal, limit: Decimal) -> str:
+        """What the item's cap or floor left of a rule's points, for its detail."""
+        if raw > gave:
+            bound = "cap" if self.cap is not None and self.cap == limit else "maximum"
+            return f"; {fmt(gave)} of it counted, the item being at its {bound} of {fmt(limit)}"
+        return f"; {fmt(gave.copy_abs())} of it counted, the item being at its floor of 0"
+
+
+@attrs.frozen
+class Settlement:
+    """How the rules of one place (an item; a category's or the total's deductions) settle what
+    they gave: from `start`, stage by stage, within 0 and `limit`; `cut` words a cut."""
+
+    limit: Decimal
+    starts: tuple[int, ...]
+    start: Decimal
+    cut: Callable[[Decimal, Decimal, Decimal], str]
+
+    def traces(
+        self, rules: Sequence[RuleNode], outcomes: Sequence[Outcome], readings: Readings
+    ) -> tuple[Decimal, tuple[RuleTrace, ...]]:
+        """What the rules add to `start` together, and each rule's trace."""
+        raws = [o.raw for o in outcomes]
+        gave = settle(raws, self.limit, self.starts, self.start)
+        added = sum(gave, ZERO)
+        traces = tuple(
+            self._trace(index, rules[index], outcome, gave[index], raws, added, readings)
+            for index, outcome in enumerate(outcomes)
+        )
+        return added, traces
+
+    def _trace(
         self,
         index: int,
+        rule: RuleNode,
         outcome: Outcome,
         gave: Decimal,
         raws: list[Decimal],
-        limit: Decimal,
-        score: Decimal,
+        added: Decimal,
         readings: Readings,
     ) -> RuleTrace:
-        rule = self.rules[index]
         status = outcome.status
         detail = outcome.detail
         if gave != outcome.raw:
             status = CAPPED
-            detail += self._cut(outcome.raw, gave, limit)
+            detail += self.cut(outcome.raw, gave, self.limit)
         lost = ZERO
         if status != NOT_APPLICABLE:
+            # what the place would gain if this rule gave its best (a deduction: nothing)
             best = list(raws)
             best[index] = rule.reach
-            lost = clamp(sum(best, ZERO), ZERO, limit) - score
+            lost = sum(settle(best, self.limit, self.starts, self.start), ZERO) - added
         return rule.trace(
             readings,
             gave=gave,
@@ -656,13 +732,6 @@ class ItemNode:
             lost=max(lost, ZERO),
             na_reason=outcome.detail if status == NOT_APPLICABLE else None,
         )
-
-    def _cut(self, raw: Decimal, gave: Decimal, limit: Decimal) -> str:
-        """What the item's cap or floor left of a rule's points, for its detail."""
-        if raw > gave:
-            bound = "cap" if self.cap is not None and self.cap == limit else "maximum"
-            return f"; {fmt(gave)} of it counted, the item being at its {bound} of {fmt(limit)}"
-        return f"; {fmt(gave.copy_abs())} of it counted, the item being at its floor of 0"
 
 
 def shortfall(limit: Decimal | None, members: Sequence[Reachable]) -> tuple[Decimal, Decimal]:
@@ -681,9 +750,13 @@ class GroupNode:
     line: int
     total: Decimal | None
     items: tuple[ItemNode, ...]
+    excuses: Excuses = NO_EXCUSES
 
-    def evaluate(self, readings: Readings) -> GroupTrace:
-        items = tuple(item.evaluate(readings) for item in self.items)
+    def evaluate(self, readings: Readings, reported: Reported = NOTHING_REPORTED) -> GroupTrace:
+        reason = self.excuses.reason(readings, reported, self.title)
+        if reason is not None:
+            return self.excused(reason, readings)
+        items = tuple(item.evaluate(readings, reported) for item in self.items)
         na_points, reachable = shortfall(self.total, items)
         earned = sum((i.score for i in items), ZERO)
         if self.total is None:
@@ -702,6 +775,24 @@ class GroupNode:
             items=items,
         )
 
+    def excused(self, reason: str, readings: Readings) -> GroupTrace:
+        """The whole group is 合理缺项: its declared points (its total, or its items') leave
+        the maximum, every item is excused with the group's reason."""
+        items = tuple(item.excused(reason, readings) for item in self.items)
+        declared = sum((item.declared for item in self.items), ZERO)
+        return GroupTrace(
+            title=self.title,
+            line=self.line,
+            declared=self.total,
+            max=ZERO,
+            na_points=self.total if self.total is not None else declared,
+            earned=ZERO,
+            score=ZERO,
+            unreachable=ZERO,
+            items=items,
+            na_reason=reason,
+        )
+
 
 @attrs.frozen
 class CategoryNode:
@@ -710,12 +801,21 @@ class CategoryNode:
     is_bonus: bool
     declared: Decimal
     members: tuple[GroupNode | ItemNode, ...]
+    excuses: Excuses = NO_EXCUSES
+    deductions: tuple[RuleNode, ...] = ()  # from the category's score, floored at 0
 
-    def evaluate(self, readings: Readings) -> CategoryTrace:
-        members = tuple(member.evaluate(readings) for member in self.members)
+    def evaluate(self, readings: Readings, reported: Reported = NOTHING_REPORTED) -> CategoryTrace:
+        reason = self.excuses.reason(readings, reported, self.title)
+        if reason is not None:
+            return self.excused(reason, readings)
+        members = tuple(member.evaluate(readings, reported) for member in self.members)
         na_points, reachable = shortfall(self.declared, members)
         earned = sum((m.score for m in members), ZERO)
         maximum = self.declared - na_points
+        capped = min(earned, maximum)
+        outcomes = [rule.outcome(readings) for rule in self.deductions]
+        settlement = Settlement(capped, (), capped, _category_floor)
+        deducted, deductions = settlement.traces(self.deductions, outcomes, readings)
         return CategoryTrace(
             title=self.title,
             line=self.line,
@@ -724,10 +824,51 @@ class CategoryNode:
             max=maximum,
             na_points=na_points,
             earned=earned,
-            score=min(earned, maximum),
+            score=capped + deducted,
             unreachable=maximum - reachable,
             members=members,
+            deductions=deductions,
         )
+
+    def excused(self, reason: str, readings: Readings) -> CategoryTrace:
+        """The whole category is 合理缺项: its declared points leave the maximum; its members
+        and its deductions are excused with its reason."""
+        members = tuple(member.excused(reason, readings) for member in self.members)
+        return CategoryTrace(
+            title=self.title,
+            line=self.line,
+            is_bonus=self.is_bonus,
+            declared=self.declared,
+            max=ZERO,
+            na_points=self.declared,
+            earned=ZERO,
+            score=ZERO,
+            unreachable=ZERO,
+            members=members,
+            deductions=excused_rules(self.deductions, reason, "category", readings),
+            na_reason=reason,
+        )
+
+
+def excused_rules(
+    rules: Sequence[RuleNode], reason: str, what: str, readings: Readings
+) -> tuple[RuleTrace, ...]:
+    """The traces of rules dropped because the whole item, group or category is 合理缺项."""
+    detail = f"the {what} is not applicable: {reason}"
+    return tuple(
+        rule.trace(
+            readings, gave=ZERO, status=NOT_APPLICABLE, detail=detail, lost=ZERO, na_reason=reason
+        )
+        for rule in rules
+    )
+
+
+def _category_floor(raw: Decimal, gave: Decimal, limit: Decimal) -> str:
+    return f"; {fmt(gave.copy_abs())} of it counted, the category's score being at 0"
+
+
+def _total_floor(raw: Decimal, gave: Decimal, limit: Decimal) -> str:
+    return f"; {fmt(gave.copy_abs())} of it counted, the total being at 0"
 
 
 @attrs.frozen
@@ -740,10 +881,13 @@ class RubricTree:
     warnings: tuple[Diagnostic, ...]
     requirements: tuple[RequirementNode, ...] = ()
     grades: GradeScale | None = None
+    deductions: tuple[RuleNode, ...] = ()  # from the total, floored at 0
+    # what a data file may report 合理缺项 (`na allowed`): name → where it stands
+    reportable: Mapping[str, str] = MappingProxyType({})
 
     @exactly
-    def evaluate(self, readings: Readings) -> Result:
-        categories = tuple(category.evaluate(readings) for category in self.categories)
+    def evaluate(self, readings: Readings, reported: Reported = NOTHING_REPORTED) -> Result:
+        categories = tuple(category.evaluate(readings, reported) for category in self.categories)
         base_categories = [c for c in categories if not c.is_bonus]
         na_points, _ = shortfall(self.info.base_max, base_categories)
         base_limit = self.info.base_max - na_points
@@ -753,13 +897,19 @@ class RubricTree:
         bonus = min(bonus_earned, self.info.bonus_max)
         item_vetoes = tuple(veto for c in categories for item in c.items() for veto in item.vetoes)
         vetoes = item_vetoes + tuple(veto.evaluate(readings) for veto in self.vetoes)
+        before = base + bonus
+        outcomes = [rule.outcome(readings) for rule in self.deductions]
+        deducted, deductions = Settlement(before, (), before, _total_floor).traces(
+            self.deductions, outcomes, readings
+        )
+        total = before + deducted
         grade = None
         if self.grades is not None:
-            graded = base + bonus if self.grades.basis == "total" else base
+            graded = total if self.grades.basis == "total" else base
             grade = self.grades.grade(graded, vetoes)
         return Result(
             rubric=self.info,
-            total=base + bonus,
+            total=total,
             base=base,
             base_raw=base_raw,
             bonus=bonus,
@@ -769,6 +919,7 @@ class RubricTree:
             warnings=self.warnings,
             requirements=tuple(r.evaluate(readings) for r in self.requirements),
             grade=grade,
+            deductions=deductions,
         )
 
 
@@ -841,10 +992,10 @@ class _Compiler:
         if isinstance(rule, ast.Always):
             return "always", rule.points, AlwaysScore(rule.points)
         if isinstance(rule, ast.PerUnit):
-            name = rule.indicator.name
+            counted = self.operand(rule.indicator)
             target = self.target(rule.target)
             score = PerUnitScore(
-                rule.points, rule.step, name, rule.maximum, rule.direction, target, rule.rounding
+                rule.points, rule.step, counted, rule.maximum, rule.direction, target, rule.rounding
             )
             return "per_unit", rule.points, score
         if isinstance(rule, ast.Proportional):
@@ -867,11 +1018,23 @@ class _Compiler:
             veto.at_most,
         )
 
-    def target(self, target: Decimal | ast.Reference | None) -> Operand | None:
-        """A rule's target (a number or an indicator), as an operand."""
-        if isinstance(target, ast.Reference):
-            return IndicatorValue(target.name)
+    def target(self, target: Decimal | ast.Reference | ast.SeriesPoint | None) -> Operand | None:
+        """A rule's target (a number, an indicator, a point of a series), as an operand."""
+        if isinstance(target, ast.Reference | ast.SeriesPoint):
+            return self.operand(target)
         return Constant(target) if target is not None else None
+
+    def excuses(self, excuses: tuple[ast.Excuse, ...]) -> Excuses:
+        when = tuple(
+            (self.condition(e.condition), e.text)
+            for e in excuses
+            if isinstance(e, ast.NotApplicableWhen)
+        )
+        reportable = any(isinstance(e, ast.NotApplicableAllowed) for e in excuses)
+        return Excuses(when, reportable)
+
+    def deductions(self, blocks: tuple[ast.Deductions, ...]) -> tuple[RuleNode, ...]:
+        return tuple(self.rule(rule) for block in blocks for rule in block.rules)
 
     def requirement(self, requirement: ast.Requirement, scope: str) -> RequirementNode:
         return RequirementNode(
@@ -904,14 +1067,30 @@ class _Compiler:
             item.cap,
             tuple(self.rule(r) for r in item.rules),
             tuple(self.veto(v) for v in item.vetoes),
-            tuple((self.condition(n.condition), n.text) for n in item.not_applicable),
+            self.excuses(item.not_applicable),
+            tuple(then.before for then in item.thens),
         )
 
     def member(self, member: ast.Group | ast.Item) -> GroupNode | ItemNode:
         if isinstance(member, ast.Item):
             return self.item(member)
         return GroupNode(
-            member.title, member.span.line, member.total, tuple(self.item(i) for i in member.items)
+            member.title,
+            member.span.line,
+            member.total,
+            tuple(self.item(i) for i in member.items),
+            self.excuses(member.not_applicable),
+        )
+
+    def category(self, category: ast.Category) -> CategoryNode:
+        return CategoryNode(
+            category.title,
+            category.span.line,
+            category.is_bonus,
+            category.points,
+            tuple(self.member(m) for m in category.members),
+            self.excuses(category.not_applicable),
+            self.deductions(category.deductions),
         )
 
 
@@ -935,12 +1114,7 @@ def compile_tree(checked: CheckedRubric) -> RubricTree:
     info = RubricInfo(
         checked.title, checked.year, checked.base_max, checked.bonus_max, checked.source_name
     )
-    categories = tuple(
-        CategoryNode(
-            c.title, c.span.line, c.is_bonus, c.points, tuple(compiler.member(m) for m in c.members)
-        )
-        for c in checked.file.categories
-    )
+    categories = tuple(compiler.category(c) for c in checked.file.categories)
     vetoes = tuple(compiler.veto(v) for v in checked.file.vetoes)
     requirements = compiler.requirements(checked.file)
     grades = None
@@ -952,4 +1126,34 @@ def compile_tree(checked: CheckedRubric) -> RubricTree:
             if band.operator is not None and band.threshold is not None
         )
         grades = GradeScale(scale.basis, bands, scale.bands[-1].name)
-    return RubricTree(info, categories, vetoes, checked.warnings, requirements, grades)
+    deductions = compiler.deductions(checked.file.deductions)
+    return RubricTree(
+        info,
+        categories,
+        vetoes,
+        checked.warnings,
+        requirements,
+        grades,
+        deductions,
+        MappingProxyType(reportable_names(checked.file)),
+    )
+
+
+def reportable_names(file: ast.RubricFile) -> dict[str, str]:
+    """What a data file may report 合理缺项 (`na allowed`), by the name it uses, with where it
+    stands (the checker made the names unique)."""
+    found: dict[str, str] = {}
+
+    def allowed(block: ast.Item | ast.Group | ast.Category) -> bool:
+        return any(isinstance(e, ast.NotApplicableAllowed) for e in block.not_applicable)
+
+    for category in file.categories:
+        if allowed(category):
+            found[category.title] = f"category '{category.title}'"
+        for member in category.members:
+            if isinstance(member, ast.Group) and allowed(member):
+                found[member.title] = f"group '{member.title}'"
+        for item in items_of(category):
+            if allowed(item):
+                found[item.id] = f"item {item.id}"
+    return found

@@ -242,6 +242,43 @@ def read_indicators(
     return readings
 
 
+def read_reported(
+    reportable: Mapping[str, str], reported: object, limits: Limits = DEFAULT_LIMITS
+) -> dict[str, str]:
+    """What the data reports 合理缺项 as a whole, checked: each name an item id (or a group or
+    category title) whose rubric says `na allowed`, each with a reason. `reportable` maps those
+    names to where they stand. IndicatorError lists every problem at once."""
+    if reported is None:
+        return {}
+    if not isinstance(reported, Mapping):
+        message = f"expected a mapping of item ids to reasons, not {type(reported).__name__}"
+        raise IndicatorError([IndicatorProblem("not_applicable", message)])
+    given = copy_indicators(reported)
+    problems = _Problems(limits.max_problems)
+    found: dict[str, str] = {}
+    for key, reason in given.items():
+        name = key if isinstance(key, str) else str(key)  # a bare id in YAML may read as a number
+        where = f"not_applicable '{clip(name, 80)}'"
+        if name not in reportable:
+            close = difflib.get_close_matches(name, list(reportable), n=1, cutoff=0.6)
+            allowed = ", ".join(sorted(reportable)[:10]) or "none: no item says `na allowed`"
+            hint = f"did you mean '{close[0]}'? " if close else ""
+            problems.add(where, f"the rubric allows no such 合理缺项 ({hint}allowed: {allowed})")
+        elif not isinstance(reason, str) or not reason.strip():
+            problems.add(where, f"{reportable[name]} is reported not applicable without a reason")
+        elif len(reason) > limits.max_text_length:
+            problems.add(
+                where,
+                f"the reason has {len(reason):,} characters; at most "
+                f"{limits.max_text_length:,} are allowed",
+            )
+        else:
+            found[name] = reason.strip()
+    if problems.found or problems.omitted:
+        raise IndicatorError(problems.found, problems.omitted)
+    return found
+
+
 @attrs.define
 class _Problems:
     """Problems found so far: the first `limit` kept, the rest only counted."""

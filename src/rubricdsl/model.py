@@ -74,7 +74,7 @@ def rule_reach(rule: ast.Rule) -> Decimal:
     if isinstance(rule, ast.PerUnit):
         return rule.maximum if rule.points > 0 and rule.maximum is not None else Decimal(0)
     if isinstance(rule, ast.Proportional):
-        return rule.points
+        return max(rule.points, Decimal(0))
     if rule.lowest:  # graded deductions add nothing
         return Decimal(0)
     return max(tier.points for tier in rule.tiers)
@@ -385,9 +385,13 @@ class _Checker:
         self._bonus_without_maximum(bonus_max)
         for category in self.file.categories:
             self.positive(category.points, category.points_span, f"category '{category.title}'")
+            self.excuses(category.not_applicable)
+            self.deductions(category.deductions)
             for member in category.members:
-                if isinstance(member, ast.Group) and member.total is not None:
-                    self.positive(member.total, member.span, f"group '{member.title}'")
+                if isinstance(member, ast.Group):
+                    self.excuses(member.not_applicable)
+                    if member.total is not None:
+                        self.positive(member.total, member.span, f"group '{member.title}'")
             for item in items_of(category):
                 first = item_ids.get(item.id)
                 if first is not None:
@@ -400,10 +404,60 @@ class _Checker:
                 else:
                     item_ids[item.id] = item
                 self.item(item)
+        self.deductions(self.file.deductions)
+        self._reported_names(item_ids)
         for veto in self.file.vetoes:
             self.condition(veto.condition)
         for requirement in self.requirements():
             self.condition(requirement.condition)
+
+    def excuses(self, excuses: tuple[ast.Excuse, ...]) -> None:
+        for excuse in excuses:
+            if isinstance(excuse, ast.NotApplicableWhen):
+                self.condition(excuse.condition)
+
+    def deductions(self, blocks: tuple[ast.Deductions, ...]) -> None:
+        """A deductions block only deducts: negative points, or a `lowest` block."""
+        for block in blocks:
+            for rule in block.rules:
+                self.rule(rule)
+                if isinstance(rule, ast.Tiers):
+                    if not rule.lowest:  # the grammar admits only `lowest`; kept for safety
+                        self.error("bad-points", "a deductions block takes lowest tiers", rule.span)
+                elif rule.points > 0:
+                    self.error(
+                        "bad-points",
+                        f"a deductions block deducts, but this rule gives "
+                        f"{counted(rule.points, 'point')}: write its points negative "
+                        f"(-{fmt(rule.points)})",
+                        rule.span,
+                        "rules that give points belong in an item",
+                    )
+
+    def _reported_names(self, item_ids: dict[str, ast.Item]) -> None:
+        """A data file reports a `na allowed` item by its id, a group or category by its title:
+        each name must pick out one of them."""
+        seen: dict[str, tuple[str, Span]] = {
+            item_id: (f"item {item_id}", item.id_span) for item_id, item in item_ids.items()
+        }
+        for category in self.file.categories:
+            blocks: list[ast.Category | ast.Group] = [category]
+            blocks += [m for m in category.members if isinstance(m, ast.Group)]
+            for block in blocks:
+                if not any(isinstance(e, ast.NotApplicableAllowed) for e in block.not_applicable):
+                    continue
+                what = "category" if isinstance(block, ast.Category) else "group"
+                first = seen.get(block.title)
+                if first is not None:
+                    self.error(
+                        "ambiguous-na",
+                        f"{what} '{block.title}' may be reported 合理缺项 in a data file, but "
+                        f"{first[0]} (line {first[1].line}) has the same name",
+                        block.span,
+                        "a data file names a group or category by its title: make it unique",
+                    )
+                else:
+                    seen[block.title] = (f"{what} '{block.title}'", block.span)
 
     def requirements(self) -> Iterator[ast.Requirement]:
         """Every requirement of the rubric: the file's, the categories', the items'."""
@@ -470,8 +524,21 @@ class _Checker:
             self.rule(rule)
         for veto in item.vetoes:
             self.condition(veto.condition)
-        for excused in item.not_applicable:
-            self.condition(excused.condition)
+        self.excuses(item.not_applicable)
+        self.thens(item)
+
+    def thens(self, item: ast.Item) -> None:
+        """A `then` stands between rules: some before it, some after it."""
+        previous = 0
+        for then in item.thens:
+            if then.before == previous or then.before == len(item.rules):
+                self.error(
+                    "empty-stage",
+                    "`then` needs scoring rules both before and after it",
+                    then.span,
+                    "the rules above `then` are settled before those below add to them",
+                )
+            previous = then.before
 
     def rule(self, rule: ast.Rule) -> None:
         if isinstance(rule, (ast.Fixed, ast.Always)) and rule.points == 0:
@@ -481,7 +548,8 @@ class _Checker:
         elif isinstance(rule, ast.PerUnit):
             self.per_unit(rule)
         elif isinstance(rule, ast.Proportional):
-            self.positive(rule.points, rule.span, "a proportional rule")
+            if rule.points == 0:
+                self.error("bad-points", "a proportional rule of 0 points does nothing", rule.span)
             self.proportional(rule)
         elif isinstance(rule, ast.Tiers):
             for tier in rule.tiers:
@@ -504,9 +572,8 @@ class _Checker:
                 )
             return
         self.numeric(spec, rule.rate, "'scaled by' needs a number")
-        if isinstance(rule.target, ast.Reference):
-            target = self.reference(rule.target)
-            self.numeric(target, rule.target, "the target of 'scaled by' must be a number")
+        if isinstance(rule.target, ast.Reference | ast.SeriesPoint):
+            self.number_operand(rule.target, "the target of 'scaled by' must be a number")
         elif rule.target <= 0:
             self.error(
                 "bad-points",
@@ -530,13 +597,20 @@ class _Checker:
                 "missing-maximum",
                 "points per unit need a maximum",
                 rule.span,
-                f'write: {fmt(rule.points)} per {rule.indicator.name} max <points> "…"',
+                f'write: {fmt(rule.points)} per {operand_text(rule.indicator)} max <points> "…"',
             )
-        spec = self.reference(rule.indicator)
-        self.numeric(spec, rule.indicator, "'per' counts units of a number")
-        if isinstance(rule.target, ast.Reference):
-            target = self.reference(rule.target)
-            self.numeric(target, rule.target, f"'{rule.direction}' needs a number to compare with")
+        self.number_operand(rule.indicator, "'per' counts units of a number")
+        if isinstance(rule.target, ast.Reference | ast.SeriesPoint):
+            self.number_operand(rule.target, f"'{rule.direction}' needs a number to compare with")
+
+    def number_operand(self, operand: ast.Reference | ast.SeriesPoint, requirement: str) -> None:
+        """An indicator, or last()/previous() of a series, where a number is needed."""
+        if isinstance(operand, ast.SeriesPoint):
+            spec = self.reference(operand.series)
+            minimum = 2 if operand.which == "previous" else 1
+            self._need_series(spec, operand.series, operand.which, minimum=minimum)
+            return
+        self.numeric(self.reference(operand), operand, requirement)
 
     def numeric(
         self, spec: IndicatorSpec | None, reference: ast.Reference, requirement: str
@@ -617,6 +691,13 @@ class _Checker:
 
     def comparison(self, comparison: ast.Comparison) -> None:
         left, right = comparison.left, comparison.right
+        if any(
+            isinstance(side, ast.BoolLiteral) and _word(side) in self.refused_words
+            for side in (left, right)
+        ):
+            # an indicator named `true` or `false`, refused where it is declared: what the
+            # other side should be (a number, an enum's level) is unknown
+            return
         quiet = [name for name in map(_name_read, (left, right)) if name in self.quiet]
         if quiet:
             # a side whose declaration was refused: what the other side should be is unknown
@@ -717,11 +798,6 @@ class _Checker:
     def _typed_comparison(self, comparison: ast.Comparison, left: str, right: str) -> None:
         where = comparison.span
         literals = (ast.NumberLiteral, ast.BoolLiteral)
-        if any(
-            isinstance(side, ast.BoolLiteral) and _word(side) in self.refused_words
-            for side in (comparison.left, comparison.right)
-        ):
-            return  # an indicator named `true` or `false`, refused where it is declared
         if isinstance(comparison.left, literals) and isinstance(comparison.right, literals):
             self.error(
                 "constant-comparison", "this compares two constants: it never changes", where
@@ -1009,6 +1085,13 @@ class _Checker:
                     f"indicator '{spec.name}' is declared but never used",
                     spec.span,
                 )
+
+
+def operand_text(operand: ast.Reference | ast.SeriesPoint) -> str:
+    """An indicator or a point of a series as the rubric writes it: `x`, `last(x)`."""
+    if isinstance(operand, ast.SeriesPoint):
+        return f"{operand.which}({operand.series.name})"
+    return operand.name
 
 
 def _name_read(operand: ast.Operand) -> str | None:

@@ -1,4 +1,4 @@
-"""Rubric text to Lark parse tree, with grammar errors turned into RubricSyntaxError."""
+"""Rubric text to Lark parse tree; every grammar error a diagnostic, with what parsed around it."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any
 
+import attrs
 from lark import Lark, Token, Tree
 from lark.exceptions import (
     LarkError,
@@ -21,7 +22,7 @@ from lark.exceptions import (
 )
 from lark.lexer import LexerThread
 from lark.parsers.lalr_interactive_parser import InteractiveParser
-from lark.parsers.lalr_parser_state import ParserState
+from lark.parsers.lalr_parser_state import ParseConf, ParserState
 
 from rubricdsl.errors import Diagnostic, RubricSyntaxError, diagnostic
 from rubricdsl.escape import clip
@@ -53,27 +54,63 @@ def grammar_parser() -> Lark:
     )
 
 
+@attrs.frozen
+class Lost:
+    """A stretch of text that recovery from a syntax error left out: the statement it broke off
+    and what it skipped after the error, up to where reading resumed."""
+
+    span: Span
+    top_level: bool  # whether it starts outside every block, where the header lines are
+    keywords: frozenset[str] = frozenset()  # the keywords written in it: `grades`, `year`, …
+
+
+@attrs.frozen
+class Parsed:
+    """What parsing a rubric text found: its parse tree, or its errors and what parsed.
+
+    With syntax errors, `tree` holds the statements that parsed (the broken ones left out) when
+    recovery read on to the end of the file and they are within the limits, else None; `lost`
+    says what was left out, and `unparsed_names` the indicators whose declarations were in it
+    (None when a declaration was left out whose name cannot be told)."""
+
+    tree: Tree[Token] | None
+    errors: tuple[Diagnostic, ...] = ()
+    lost: tuple[Lost, ...] = ()
+    unparsed_names: frozenset[str] | None = frozenset()
+
+
 def parse_tree(text: str, source_name: str, limits: Limits = DEFAULT_LIMITS) -> Tree[Token]:
     """Parse rubric text; raise RubricSyntaxError naming what was expected where it went wrong,
     or what in the text is beyond the limits (docs/limits.md)."""
-    parser = grammar_parser()
-    try:
-        tree = parser.parse(text)
-    except UnexpectedInput as error:
-        found = [_syntax_diagnostic(error, text, source_name)]
-        found += _more_syntax_errors(error, text, source_name, limits.max_problems - 1)
-        raise RubricSyntaxError(found) from None
-    problems = [("limit", message, span) for message, span in beyond_limits(tree, limits)]
-    problems += _item_id_problems(tree, limits)
-    if problems:
-        problems.sort(key=lambda problem: (problem[2].line, problem[2].column))
-        raise RubricSyntaxError(
-            [
-                diagnostic("error", code, message, source_name=source_name, text=text, span=span)
-                for code, message, span in problems
-            ]
-        )
-    return tree
+    parsed = parse_rubric(text, source_name, limits)
+    if parsed.errors or parsed.tree is None:
+        raise RubricSyntaxError(list(parsed.errors))
+    return parsed.tree
+
+
+def parse_rubric(text: str, source_name: str, limits: Limits = DEFAULT_LIMITS) -> Parsed:
+    """Parse rubric text, reading on past syntax errors (see the notes on recovery below): every
+    syntax error up to `limits.max_problems`, with what is beyond the limits, and whatever of
+    the file parsed."""
+    reading = _Reading(text, source_name, limits.max_problems)
+    tree = reading.run()
+    errors = reading.errors
+    if tree is not None:
+        problems = [("limit", message, span) for message, span in beyond_limits(tree, limits)]
+        problems += _item_id_problems(tree, limits)
+        errors += [
+            diagnostic("error", code, message, source_name=source_name, text=text, span=span)
+            for code, message, span in problems
+        ]
+        if problems:
+            tree = None  # nothing after this stage may walk a tree past the limits
+    if not errors:
+        assert tree is not None
+        return Parsed(tree)
+    errors.sort(key=lambda found: (found.line or 0, found.column or 0))
+    if tree is None:
+        return Parsed(None, tuple(errors))
+    return Parsed(tree, tuple(errors), tuple(reading.lost), reading.unparsed_names())
 
 
 def beyond_limits(tree: Tree[Token], limits: Limits) -> list[tuple[str, Span]]:
@@ -255,7 +292,10 @@ def _fitting(error: UnexpectedInput, terminals: Iterable[str]) -> set[str]:
     fitting = set()
     for terminal in terminals:
         trial = ParserState(
-            state.parse_conf, state.lexer, list(state.state_stack), list(state.value_stack)
+            _without_trees(state.parse_conf),
+            state.lexer,
+            list(state.state_stack),
+            list(state.value_stack),
         )
         try:
             trial.feed_token(Token(terminal, ""), terminal == "$END")
@@ -263,6 +303,15 @@ def _fitting(error: UnexpectedInput, terminals: Iterable[str]) -> set[str]:
             continue
         fitting.add(terminal)
     return fitting or terminals
+
+
+def _without_trees(conf: ParseConf[Any]) -> ParseConf[Any]:
+    """The parse table without the callbacks that build the tree, for trying tokens: building
+    may change trees on the stack in place (lark appends to the children of a tree there), and
+    the parse may go on from that stack."""
+    quiet = copy.copy(conf)
+    quiet.callbacks = {}
+    return quiet
 
 
 def _end_of(text: str) -> tuple[int, int]:
@@ -435,6 +484,13 @@ def _hint_for_character(
 #   string, a brace or a number), so that the second line of a statement written over two is
 #   skipped, not read as a statement of its own;
 # - it gives up, keeping the errors found so far, whenever something is out of the ordinary.
+# When it gets to the end of the file, the tree holds the statements that parsed, and it notes
+# what it left out (api.py checks that tree, and keeps quiet about what the gaps may explain).
+#
+# A keyword declared as an indicator or an enum level (`last: count`) is refused there, by
+# model.py; where it is used (`last >= 1`), the parser takes it for the keyword and fails. It
+# then reads the word as the name it was declared as, so that the declaration's is the only
+# error.
 
 _STRING = re.compile(r'"(?:[^"\\\n]|\\["\\])*"')
 # What the skip reads: a string, a broken string (to the end of the line), a comment, a brace,
@@ -473,30 +529,352 @@ class _Braces:
         return self.depths[index - 1] if index else 0
 
 
-def _more_syntax_errors(
-    error: UnexpectedInput, text: str, source_name: str, room: int
-) -> list[Diagnostic]:
-    """The syntax errors after `error`, at most `room` of them (see the notes above)."""
-    found: list[Diagnostic] = []
-    braces = _Braces(text)
-    if not braces.balanced:
-        return found
-    try:
-        while len(found) < room:
-            resumed = _recover(error, text, braces)
-            if resumed is None:
-                break
+class _Reading:
+    """One parse of a rubric text that reads on past its syntax errors (see the notes above),
+    keeping them and what it left out."""
+
+    def __init__(self, text: str, source_name: str, room: int) -> None:
+        self.text = text
+        self.source_name = source_name
+        self.room = max(room, 1)
+        self.errors: list[Diagnostic] = []
+        self.lost: list[Lost] = []
+        self._stretches: list[tuple[int, int]] = []  # what `lost` spans: start and end offsets
+        self._braces: _Braces | None = None
+        self._blocks: list[tuple[int, int]] | None = None
+        self._declared: frozenset[str] | None = None
+
+    @property
+    def braces(self) -> _Braces:
+        if self._braces is None:
+            self._braces = _Braces(self.text)
+        return self._braces
+
+    @property
+    def indicator_blocks(self) -> list[tuple[int, int]]:
+        if self._blocks is None:
+            self._blocks = _indicator_blocks(self.text)
+        return self._blocks
+
+    def run(self) -> Tree[Token] | None:
+        """The tree of what parsed; None (with an error kept) when reading stopped early."""
+        try:
+            return grammar_parser().parse(self.text)
+        except UnexpectedInput as error:
+            first = error
+        try:
+            return self._read_on(first)
+        except (LarkError, LookupError, AssertionError, TypeError, ValueError):
+            # recovery is a best effort: the errors found so far are real, and there is one
+            if not self.errors:
+                self.errors.append(self._diagnostic(first))
+            return None
+
+    def _read_on(self, error: UnexpectedInput) -> Tree[Token] | None:
+        recovered = False
+        while True:
+            if recovered and _open_blocks(error) != self.braces.depth_at(self._position(error)):
+                return None  # the parser and the text disagree: what follows may be false
+            parser, error = self._as_name(error)
+            if parser is None:
+                self.errors.append(self._diagnostic(error))
+                if len(self.errors) >= self.room or not self.braces.balanced:
+                    return None
+                parser = self._recover(error)
+                if parser is None:
+                    return None
+                recovered = True
             try:
-                resumed.resume_parse()  # type: ignore[no-untyped-call]
-                break
+                tree: Tree[Token] = parser.resume_parse()  # type: ignore[no-untyped-call]
+                return tree
             except UnexpectedInput as next_error:
-                if _open_blocks(next_error) != braces.depth_at(_position(next_error, text)):
-                    break  # the parser and the text disagree: what follows may be false
-                found.append(_syntax_diagnostic(next_error, text, source_name))
                 error = next_error
-    except (LarkError, LookupError, AssertionError, TypeError, ValueError):
-        pass  # recovery is a best effort; the errors found so far are real
-    return found
+
+    def _diagnostic(self, error: UnexpectedInput) -> Diagnostic:
+        return _syntax_diagnostic(error, self.text, self.source_name)
+
+    def _position(self, error: UnexpectedInput) -> int:
+        return _position(error, self.text)
+
+    def _recover(self, error: UnexpectedInput) -> InteractiveParser | None:
+        """The parser resumed past `error`, noting what it leaves out."""
+        interactive = getattr(error, "interactive_parser", None)
+        resumed = _recover(error, self.text, self.braces)
+        if resumed is None or not isinstance(interactive, InteractiveParser):
+            return None
+        parser, at = resumed
+        kept = len(parser.parser_state.value_stack)
+        dropped = interactive.parser_state.value_stack[kept:]
+        starts = [start for value in dropped if (start := _start_of(value)) is not None]
+        start = min([*starts, self._position(error), at])
+        top_level = self.braces.depth_at(start) == 0
+        self.lost.append(Lost(self._span(start, at), top_level, _keywords_in(self.text, start, at)))
+        self._stretches.append((start, at))
+        return parser
+
+    def _span(self, start: int, end: int) -> Span:
+        line_starts = self.braces.line_starts
+        line = bisect.bisect_right(line_starts, start)
+        end_line = bisect.bisect_right(line_starts, end)
+        return Span(
+            line, start - line_starts[line - 1] + 1, end_line, end - line_starts[end_line - 1] + 1
+        )
+
+    # ---- a reserved word declared as a name, and used as one ----
+
+    def declared_keywords(self) -> frozenset[str]:
+        """The keywords the text declares as indicators or enum levels (`last: count`,
+        `enum(or, b)`): model.py refuses them there, once."""
+        if self._declared is None:
+            words: set[str] = set()
+            for start, end in self.indicator_blocks:
+                found = _declarations(self.text, start, end)
+                words |= found.names | found.levels
+            self._declared = frozenset(words & _keywords())
+        return self._declared
+
+    def _as_name(self, error: UnexpectedInput) -> tuple[InteractiveParser | None, UnexpectedInput]:
+        """`last >= 1`, `last` declared as an indicator: the parser takes the word for the
+        keyword where a keyword may stand, and fails at it or a little after it. Read as the
+        name it is declared as, the only error is the one at its declaration. The parser
+        reading on so; or none, and the error to report: `error`, or the one met at the same
+        token reading the nearest such word as a name (the statement has a mistake of its
+        own)."""
+        if not isinstance(error, UnexpectedToken) or error.token.type == "$END":
+            return None, error
+        interactive = getattr(error, "interactive_parser", None)
+        words = self.declared_keywords()
+        if not isinstance(interactive, InteractiveParser) or not words:
+            return None, error
+        at = self._position(error)
+        failed_at_same_token: tuple[int, Token] | None = None
+        for index, (size, word) in enumerate(
+            _words_before(interactive.parser_state.value_stack, error.token, words)
+        ):
+            probe = self._reading_as_name(interactive, size, word, trying=True)
+            if probe is None:
+                continue
+            met = _first_error_past(probe, at)
+            if met is None:
+                return self._reading_as_name(interactive, size, word), error
+            if index == 0 and isinstance(met, UnexpectedToken) and self._position(met) == at:
+                failed_at_same_token = (size, word)
+        if failed_at_same_token is None:
+            return None, error
+        # met again, building the trees this time, for the recovery to go on from (last: the
+        # trees built change those on the stack that the readings above share)
+        building = self._reading_as_name(interactive, *failed_at_same_token)
+        again = _first_error_past(building, at) if building is not None else None
+        return None, again if isinstance(again, UnexpectedToken) else error
+
+    def _reading_as_name(
+        self, interactive: InteractiveParser, size: int, word: Token, trying: bool = False
+    ) -> InteractiveParser | None:
+        """The parser as it was before it read `word` (the first `size` values of its stack),
+        given the word as a NAME, and reading on after it (`trying`: building no trees); None if
+        a name cannot stand there."""
+        parser = _reading_from(interactive, size, word.end_pos or 0, self.braces.line_starts)
+        if trying:
+            parser = _trial(parser)
+        try:
+            parser.feed_token(_as_name(word))
+        except UnexpectedInput:
+            return None
+        return parser
+
+    # ---- the indicators left out ----
+
+    def unparsed_names(self) -> frozenset[str] | None:
+        """The indicators whose declarations are in the stretches left out; None when one of
+        those stretches, in an indicators block, holds something of a declaration whose name is
+        not there to be read (`pct percent`, `: percent`)."""
+        names: set[str] = set()
+        for start, end in self._stretches:
+            # `:` stands only in declarations: a `name :` anywhere left out declared one
+            names |= _declarations(self.text, start, end).names
+            for block_start, block_end in self.indicator_blocks:
+                inside = _declarations(self.text, max(start, block_start), min(end, block_end))
+                if inside.unclear:
+                    return None
+        return frozenset(names)
+
+
+def _keywords_in(text: str, start: int, end: int) -> frozenset[str]:
+    """The keywords written in text[start:end] (not in strings or comments)."""
+    pieces = (piece.group() for piece in _PIECE.finditer(text, start, end))
+    return frozenset(piece for piece in pieces if piece in _keywords())
+
+
+def _indicator_blocks(text: str) -> list[tuple[int, int]]:
+    """Where the insides of the `indicators { … }` blocks are, as the text reads (the block
+    after a top-level word `indicators`, so that one with a broken head is found too)."""
+    blocks: list[tuple[int, int]] = []
+    depth, pending, start = 0, False, 0
+    for piece in _PIECE.finditer(text):
+        found = piece.group()
+        if found == "{":
+            depth += 1
+            if depth == 1 and pending:
+                pending, start = False, piece.end()
+        elif found == "}":
+            depth -= 1
+            if depth == 0 and start:
+                blocks.append((start, piece.start()))
+                start = 0
+        elif depth == 0 and found == "indicators":
+            pending = True
+    if start:
+        blocks.append((start, len(text)))
+    return blocks
+
+
+@attrs.frozen
+class _Declared:
+    names: frozenset[str]  # words followed by `:`
+    levels: frozenset[str]  # words in the parentheses after a type
+    unclear: bool  # something of a declaration whose name is not there to be read
+
+
+# What declarations are read as here: a string, a broken string, a comment, a colon or a
+# parenthesis (ascii or full-width, as typed by mistake), a word, or any other character.
+_DECLARATION_PIECE = re.compile(
+    r'"(?:[^"\\\n]|\\["\\])*"|"[^\n]*|#[^\n]*|[:：()（）]|[^\s"#:：()（）,，{}]+|\S'
+)
+_COLONS = (":", "：")
+
+
+def _declarations(text: str, start: int, end: int) -> _Declared:
+    """The names and levels declared in text[start:end], read as words, not by the grammar: it
+    is text that did not parse. A declaration is `name: type(levels) or na "label"`; it is
+    unclear which names were meant where a `:`, a `(` or a word stands where that shape has
+    none (`pct percent`, `: percent`), or a string is left open (hiding the rest of its line)."""
+    pieces = [
+        found
+        for piece in _DECLARATION_PIECE.finditer(text, start, max(start, end))
+        if not (found := piece.group()).startswith("#")
+    ]
+    names: set[str] = set()
+    levels: set[str] = set()
+    unclear = False
+    depth = 0
+    expected = "name"  # what the shape has next: "name", "type", "levels" (after a type)
+    for index, piece in enumerate(pieces):
+        following = pieces[index + 1] if index + 1 < len(pieces) else ""
+        word = any(character.isalnum() for character in piece) and not piece.startswith('"')
+        if word and following in _COLONS:  # even in a `(` left open: a level has no `:`
+            names.add(piece)
+            unclear = unclear or expected == "type"  # `a: b: count`: which lost what?
+            depth, expected = 0, "colon"
+            continue
+        if piece in _COLONS:
+            unclear = unclear or expected != "colon"
+            expected = "type"
+        elif piece in ("(", "（"):
+            unclear = unclear or (expected != "levels" and not depth)
+            depth += 1
+        elif piece in (")", "）"):
+            depth = max(depth - 1, 0)
+        elif depth and word:
+            levels.add(piece)
+        elif piece.startswith('"'):
+            unclear = unclear or not _STRING.fullmatch(piece)
+        elif word and expected == "type":
+            expected = "levels"
+            continue
+        elif word and piece[0].isalpha() and piece not in ("or", "na"):
+            unclear = True
+        if not depth:
+            expected = "type" if expected == "type" else "name"
+    return _Declared(frozenset(names), frozenset(levels), unclear)
+
+
+def _start_of(value: Any) -> int | None:
+    """Where a token or a tree on the parser's stack starts in the text."""
+    if isinstance(value, Token):
+        return value.start_pos
+    if isinstance(value, Tree) and not value.meta.empty:
+        start: int | None = value.meta.start_pos
+        return start
+    return None
+
+
+def _words_before(
+    stack: list[Any], token: Token, words: frozenset[str]
+) -> Iterator[tuple[int, Token]]:
+    """The declared keywords the parser may have misread before it failed at `token`: the token
+    itself, then those among the last few values on its stack (with how many values were on
+    the stack before each), nearest first."""
+    if _declared_keyword(token, words):
+        yield len(stack), token
+    for back in range(1, min(_LOOK_BACK, len(stack)) + 1):
+        word = _only_token(stack[-back])
+        if word is None:
+            return  # a statement read so far: the word is not in it
+        if _declared_keyword(word, words):
+            yield len(stack) - back, word
+
+
+_LOOK_BACK = 3  # `not not and x`, `not` an indicator: the misread word two values back
+
+
+def _first_error_past(parser: InteractiveParser, at: int) -> UnexpectedInput | None:
+    """The error the parser meets reading on, before it has read a token reaching past `at`;
+    None if it reads past `at` (or to the end) without one."""
+    try:
+        for token in parser.lexer_thread.lex(parser.parser_state):  # type: ignore[no-untyped-call]
+            parser.feed_token(token)
+            if (token.end_pos or 0) > at:
+                return None
+    except UnexpectedToken as met:
+        met.interactive_parser = parser
+        return met
+    except UnexpectedInput as met:
+        return met
+    return None
+
+
+def _trial(parser: InteractiveParser) -> InteractiveParser:
+    """A copy to try tokens on: its stacks are its own, and it builds no trees."""
+    copied: InteractiveParser = parser.copy(deepcopy_values=False)  # type: ignore[no-untyped-call]
+    copied.parser_state.parse_conf = _without_trees(copied.parser_state.parse_conf)
+    return copied
+
+
+def _reading_from(
+    interactive: InteractiveParser, size: int, at: int, line_starts: list[int]
+) -> InteractiveParser:
+    """A copy of the parser with its stack cut back to its first `size` values, reading on from
+    `at` in the text. The values are shared: lark builds a tree by appending to the children of
+    one on the stack, so only the one copy that goes on may be given tokens; try them on a
+    `_trial` of it."""
+    old = interactive.parser_state
+    lexer_state = copy.copy(interactive.lexer_thread.state)
+    assert lexer_state is not None
+    counter = lexer_state.line_ctr
+    counter.char_pos = at
+    counter.line = bisect.bisect_right(line_starts, at)
+    counter.line_start_pos = line_starts[counter.line - 1]
+    counter.column = at - counter.line_start_pos + 1
+    lexer_state.last_token = None
+    thread = LexerThread(interactive.lexer_thread.lexer, lexer_state)
+    state = ParserState(old.parse_conf, thread, old.state_stack[: size + 1], old.value_stack[:size])
+    return InteractiveParser(interactive.parser, state, thread)
+
+
+def _only_token(value: Any) -> Token | None:
+    """The token a value on the parser's stack was read from, if it is one token (`true` read
+    as an operand is a tree over the one token)."""
+    while isinstance(value, Tree) and len(value.children) == 1:
+        value = value.children[0]
+    return value if isinstance(value, Token) else None
+
+
+def _declared_keyword(token: Token, words: frozenset[str]) -> bool:
+    return token.type != "NAME" and _keyword(token.type) == str(token) and str(token) in words
+
+
+def _as_name(token: Token) -> Token:
+    return Token.new_borrow_pos("NAME", str(token), token)
 
 
 def _position(error: UnexpectedInput, text: str) -> int:
@@ -522,9 +900,11 @@ def _open_blocks(error: UnexpectedInput) -> int:
     return len(_open_block_indexes(_value_stack(error)))
 
 
-def _recover(error: UnexpectedInput, text: str, braces: _Braces) -> InteractiveParser | None:
-    """A parser resumed past `error` at a place where a statement starts; None if there is none
-    it can be sure of."""
+def _recover(
+    error: UnexpectedInput, text: str, braces: _Braces
+) -> tuple[InteractiveParser, int] | None:
+    """A parser resumed past `error` at a place where a statement starts, and that place; None
+    if there is none it can be sure of."""
     if isinstance(error, UnexpectedEOF):
         return None
     if isinstance(error, UnexpectedToken) and error.token.type == "$END":
@@ -548,8 +928,10 @@ def _recover(error: UnexpectedInput, text: str, braces: _Braces) -> InteractiveP
             return None
         at, kind = skipped
         resumed = _resume_at(interactive, opened[-1] + 1 if opened else 0, at, text, braces)
-        if resumed is not None or kind == "end":
-            return resumed
+        if resumed is not None:
+            return resumed, at
+        if kind == "end":
+            return None
         last = ""
         if kind == "close":  # nothing in the block can come before its `}`: drop the block
             if not opened:
@@ -557,19 +939,30 @@ def _recover(error: UnexpectedInput, text: str, braces: _Braces) -> InteractiveP
             opened.pop()
             resumed = _resume_at(interactive, opened[-1] + 1 if opened else 0, at + 1, text, braces)
             if resumed is not None:
-                return resumed
+                return resumed, at + 1
             at, last = at + 1, "}"
         position = at
 
 
-_BLOCK_WORDS = frozenset({"indicators", "category", "group", "item", "highest"})
+@functools.cache
+def _block_words() -> frozenset[str]:
+    """The keywords that start a block: `indicators`, `item`, `highest`, … (read from the grammar,
+    so that a block added to it is one here too)."""
+    words = set()
+    for rule in grammar_parser().rules:
+        names = [symbol.name for symbol in rule.expansion]
+        if "LBRACE" in names:
+            first = next((w for name in names if (w := _keyword(name)) and w.isalpha()), None)
+            if first is not None:
+                words.add(first)
+    return frozenset(words)
 
 
 def _in_block_header(stack: list[Any], opened: list[int]) -> bool:
     """Whether the parser is reading the head of a block (`item 1 "t" 4`), before its `{`."""
     start = opened[-1] + 1 if opened else 0
     words = [_keyword(value.type) for value in stack[start:] if isinstance(value, Token)]
-    return bool(_BLOCK_WORDS.intersection(words)) and "{" not in words
+    return bool(_block_words().intersection(words)) and "{" not in words
 
 
 def _line_end(text: str, position: int) -> int:
@@ -615,25 +1008,20 @@ def _resume_at(
     ends = [base]
     while ends[-1] < len(stack) and isinstance(stack[ends[-1]], Tree):
         ends.append(ends[-1] + 1)  # whole statements (trees) may stay
+    # ... but not the start of one (`bonus` of `bonus category`, which would make the next
+    # category a bonus one): the block could not end after it
+    closing = "RBRACE" if base else "$END"
+    table = old.parse_conf.states
+    ends = [base] + [end for end in ends[1:] if closing in table[old.state_stack[end]]]
     for end in reversed(ends):
-        lexer_state = copy.copy(interactive.lexer_thread.state)
-        assert lexer_state is not None
-        counter = lexer_state.line_ctr
-        counter.char_pos = at
-        counter.line = bisect.bisect_right(braces.line_starts, at)
-        counter.line_start_pos = braces.line_starts[counter.line - 1]
-        counter.column = at - counter.line_start_pos + 1
-        lexer_state.last_token = None
-        thread = LexerThread(interactive.lexer_thread.lexer, lexer_state)
-        state = ParserState(old.parse_conf, thread, old.state_stack[: end + 1], stack[:end])
-        resumed = InteractiveParser(interactive.parser, state, thread)
-        trial = ParserState(old.parse_conf, thread, old.state_stack[: end + 1], stack[:end])
-        try:  # read the one token there, on copies, and see whether it fits
-            tokens = copy.copy(thread).lex(trial)  # type: ignore[no-untyped-call]
+        resumed = _reading_from(interactive, end, at, braces.line_starts)
+        trial = _trial(resumed)
+        try:  # read the one token there, on a copy, and see whether it fits
+            tokens = trial.lexer_thread.lex(trial.parser_state)  # type: ignore[no-untyped-call]
             token = next(iter(tokens), None)
             if token is None:
                 line, column = _end_of(text)
-                trial.feed_token(Token("$END", "", len(text), line, column), True)
+                trial.feed_token(Token("$END", "", len(text), line, column))
             else:
                 trial.feed_token(token)
         except UnexpectedInput:

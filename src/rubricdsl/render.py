@@ -195,12 +195,14 @@ def table(
 
 @attrs.frozen
 class Loss:
-    """Points an item did not get, and the rule (or the lack of one) that decides them."""
+    """Points an item did not get (or a category's or the total's deduction took), and the rule
+    (or the lack of one) that decides them."""
 
     points: Decimal
-    item: ItemTrace
+    item: ItemTrace | None  # None for a category's or the total's deduction
     rule: RuleTrace | None
     bonus: bool
+    where: str = ""  # for a category's or the total's deduction: "category '…'", "the total"
 
     @property
     def deduction(self) -> bool:
@@ -219,6 +221,13 @@ def losses(result: Result) -> list[Loss]:
                     found.append(Loss(rule.lost, item, rule, category.is_bonus))
             if item.unreachable > 0:
                 found.append(Loss(item.unreachable, item, None, category.is_bonus))
+        where = f"category {escape(category.title)}"
+        for rule in category.deductions:
+            if rule.lost > 0:
+                found.append(Loss(rule.lost, None, rule, category.is_bonus, where))
+    for rule in result.deductions:
+        if rule.lost > 0:
+            found.append(Loss(rule.lost, None, rule, False, "the total"))
     return sorted(found, key=lambda loss: -loss.points)
 
 
@@ -245,22 +254,7 @@ def _item_block(item: ItemTrace, path: str) -> list[str]:
     lines = [pad(first, HEADING_WIDTH) + "  " + score, *rest]
     if item.na_reason is not None:
         lines.append(f"    the whole item is not applicable (合理缺项): {escape(item.na_reason)}")
-    deductions = any(rule.points < 0 for rule in item.rules)
-    rows = [["", "gave", "of", *(["deducts"] if deductions else []), "rule", "values"]]
-    for rule in item.rules:
-        rows.append(
-            [
-                STATUS_WORDS[rule.status],
-                fmt(rule.gave),
-                fmt(rule.reach),
-                *([_deducts(rule)] if deductions else []),
-                shorten(escape(rule.text), WORDING_WIDTH),
-                escape(rule.values_text()),
-            ]
-        )
-    numeric = frozenset({1, 2, 3}) if deductions else frozenset({1, 2})
-    aligned = table(rows, numeric=numeric, wrapped={len(rows[0]) - 1: VALUES_WIDTH})
-    lines += ["    " + line for line in aligned]
+    lines += ["    " + line for line in _rules_table(item.rules)]
     if item.unreachable:
         if _capped_below_declared(item):
             lines.append(f"    ({_unreachable_reason(item)}: {fmt(item.unreachable)} out of reach)")
@@ -271,6 +265,34 @@ def _item_block(item: ItemTrace, path: str) -> list[str]:
         if veto.triggered:
             lines.append(f"    VETO struck: {escape(veto.text)}")
     return lines
+
+
+def _rules_table(rules: tuple[RuleTrace, ...], *, reach: bool = True) -> list[str]:
+    """Rules as rows: status, `gave`, `of` (left out for deductions above items, which reach
+    nothing), `deducts` when a rule deducts, the wording and the values read."""
+    deductions = any(rule.points < 0 for rule in rules)
+    of = ["of"] if reach else []
+    rows = [["", "gave", *of, *(["deducts"] if deductions else []), "rule", "values"]]
+    for rule in rules:
+        rows.append(
+            [
+                STATUS_WORDS[rule.status],
+                fmt(rule.gave),
+                *([fmt(rule.reach)] if reach else []),
+                *([_deducts(rule)] if deductions else []),
+                shorten(escape(rule.text), WORDING_WIDTH),
+                escape(rule.values_text()),
+            ]
+        )
+    numeric = frozenset(range(1, len(rows[0]) - 2))
+    return table(rows, numeric=numeric, wrapped={len(rows[0]) - 1: VALUES_WIDTH})
+
+
+def _deductions_block(heading: str, rules: tuple[RuleTrace, ...]) -> list[str]:
+    """A category's or the total's own deductions, under a heading saying what they act on."""
+    if not rules:
+        return []
+    return [heading, *("    " + line for line in _rules_table(rules, reach=False)), ""]
 
 
 def _unreachable_reason(item: ItemTrace) -> str:
@@ -315,7 +337,12 @@ def _totals(result: Result) -> list[str]:
     rows = [["", "score", "max"]]
     for category in result.categories:
         name = escape(category.title) + (" (bonus)" if category.is_bonus else "")
-        note = f"  capped from {fmt(category.earned)}" if category.cut else ""
+        notes = [f"capped from {fmt(category.earned)}"] if category.cut else []
+        if category.deducted:
+            notes.append(f"{fmt(category.deducted)} deducted")
+        if category.na_reason is not None:
+            notes.append("合理缺项")
+        note = "  " + ", ".join(notes) if notes else ""
         rows.append([name, fmt(category.score), fmt(category.max) + note])
     info = result.rubric
     na = f"  (合理缺项 {fmt(result.na_points)})" if result.na_points else ""
@@ -328,6 +355,8 @@ def _totals(result: Result) -> list[str]:
     else:
         rows.append(["base", fmt(result.base), fmt(info.base_max)])
     rows.append(["bonus", fmt(result.bonus), fmt(info.bonus_max)])
+    if result.deductions:
+        rows.append(["deducted", fmt(-result.deducted), ""])
     rows.append(["total", fmt(result.total), fmt(info.base_max + info.bonus_max)])
     lines = ["  " + line for line in table(rows, numeric=frozenset({1}))]
     if result.grade is not None:
@@ -341,13 +370,14 @@ def _losses_block(found: list[Loss]) -> list[str]:
         return ["  none"]
     lines = []
     for loss in found:
-        head = (
-            f"  {pad(fmt(loss.points), 5, right=True)}  item {loss.item.id} "
-            f"{escape(loss.item.title)}"
-        )
+        where = loss.where
+        if loss.item is not None:
+            where = f"item {loss.item.id} {escape(loss.item.title)}"
+        head = f"  {pad(fmt(loss.points), 5, right=True)}  {where}"
         if loss.bonus:
             head += " (bonus)"
         if loss.rule is None:
+            assert loss.item is not None  # only an item has unreachable points
             lines.append(f"{head}: {_unreachable_reason(loss.item)}")
             continue
         lines.append(f"{head}, line {loss.rule.line}: {escape(loss.rule.text)}")
@@ -370,14 +400,19 @@ def render_text(result: Result, meta: Mapping[Any, object] | None = None) -> str
         lines += _requirements_block(result)[:-1]
         return escape_block("\n".join(lines) + _warnings_line(result))
     for category in result.categories:
+        lines += _excused_line(f"category '{category.title}'", category.na_reason)
         for member in category.members:
             items = member.items if isinstance(member, GroupTrace) else (member,)
             path = escape(category.title)
             if isinstance(member, GroupTrace):
                 path += f" / {escape(member.title)}"
+                lines += _excused_line(f"group '{member.title}'", member.na_reason)
             for item in items:
                 lines += _item_block(item, path)
                 lines.append("")
+        heading = f"category {escape(category.title)}: deductions from its score"
+        lines += _deductions_block(heading, category.deductions)
+    lines += _deductions_block("deductions from the total", result.deductions)
     lines.append("Totals")
     lines += _totals(result)
     lines.append("")
@@ -390,9 +425,15 @@ def render_text(result: Result, meta: Mapping[Any, object] | None = None) -> str
     deducted = [loss for loss in found if loss.deduction]
     if deducted:
         lines.append("")
-        lines.append("Points deducted, largest first (what the item would recover without them)")
+        lines.append("Points deducted, largest first (what would be recovered without them)")
         lines += _losses_block(deducted)
     return escape_block("\n".join(lines) + _warnings_line(result))
+
+
+def _excused_line(what: str, reason: str | None) -> list[str]:
+    if reason is None:
+        return []
+    return [f"{escape(what)} is not applicable (合理缺项): {escape(reason)}", ""]
 
 
 def _warnings_line(result: Result) -> str:

@@ -262,6 +262,8 @@ class GroupTrace(Reachable):
     score: Decimal = attrs.field(converter=tidy)
     unreachable: Decimal = attrs.field(converter=tidy)
     items: tuple[ItemTrace, ...]
+    # why the whole group is 合理缺项 (`na when …`, or reported so by the data), when it is
+    na_reason: str | None = None
 
     @property
     @exactly
@@ -279,12 +281,14 @@ class GroupTrace(Reachable):
             "score": fmt(self.score),
             "unreachable": fmt(self.unreachable),
             "items": [item.id for item in self.items],
+            "na_reason": self.na_reason,
         }
 
 
 @attrs.frozen
 class CategoryTrace(Reachable):
-    """A category (类别): its members, what they earned, the score its declared total allows."""
+    """A category (类别): its members, what they earned, the score its declared total allows,
+    less its own deductions: score = min(earned, max) − deducted, never below 0."""
 
     title: str
     line: int
@@ -296,11 +300,21 @@ class CategoryTrace(Reachable):
     score: Decimal = attrs.field(converter=tidy)
     unreachable: Decimal = attrs.field(converter=tidy)
     members: tuple[GroupTrace | ItemTrace, ...]
+    # the category's own deductions (`deductions { … }`), each with what it took
+    deductions: tuple[RuleTrace, ...] = ()
+    na_reason: str | None = None  # why the whole category is 合理缺项, when it is
+
+    @property
+    @exactly
+    def deducted(self) -> Decimal:
+        """What the category's own deductions took from its score (0 or more)."""
+        return Decimal(0) - sum((rule.gave for rule in self.deductions), Decimal(0))
 
     @property
     @exactly
     def cut(self) -> Decimal:
-        return self.earned - self.score
+        """What the category's declared total took off its members' sum."""
+        return self.earned - self.score - self.deducted
 
     def items(self) -> Iterator[ItemTrace]:
         for member in self.members:
@@ -324,6 +338,9 @@ class CategoryTrace(Reachable):
             "score": fmt(self.score),
             "unreachable": fmt(self.unreachable),
             "members": members,
+            "deducted": fmt(self.deducted),
+            "deductions": [rule.to_dict() for rule in self.deductions],
+            "na_reason": self.na_reason,
         }
 
 
@@ -351,7 +368,7 @@ class Result:
 
     base_raw is the sum of the base categories (capped at the base maximum less na_points);
     base is base_raw prorated for 合理缺项 and rounded half-up to 2 decimals;
-    total = base + bonus.
+    total = base + bonus − deducted (the rubric's own deductions), never below 0.
     """
 
     rubric: RubricInfo
@@ -367,6 +384,14 @@ class Result:
     requirements: tuple[RequirementTrace, ...] = ()
     # the grade, when the rubric declares grades
     grade: GradeTrace | None = None
+    # the deductions from the total (`deductions { … }` at the top level)
+    deductions: tuple[RuleTrace, ...] = ()
+
+    @property
+    @exactly
+    def deducted(self) -> Decimal:
+        """What the deductions from the total took (0 or more)."""
+        return Decimal(0) - sum((rule.gave for rule in self.deductions), Decimal(0))
 
     @property
     def unmet_requirements(self) -> tuple[RequirementTrace, ...]:
@@ -411,6 +436,7 @@ class Result:
             "base": fmt(self.base),
             "base_raw": fmt(self.base_raw),
             "bonus": fmt(self.bonus),
+            "deducted": fmt(self.deducted),
             "na_points": fmt(self.na_points),
             "failed_by_veto": bool(self.vetoes),
             "items": [item.to_dict() for item in self.items],
@@ -420,5 +446,6 @@ class Result:
             "eligible": self.eligible,
             "grade": self.grade.to_dict() if self.grade is not None else None,
             "requirements": [requirement.to_dict() for requirement in self.requirements],
+            "deductions": [rule.to_dict() for rule in self.deductions],
             "warnings": [warning.to_dict() for warning in self.warnings],
         }

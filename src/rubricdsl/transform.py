@@ -5,6 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import attrs
 from lark import Token, Transformer, Tree, v_args
 from lark.tree import Meta
 
@@ -45,8 +46,11 @@ class ToAst(Transformer[Token, Any]):
         vetoes = tuple(c for c in children if isinstance(c, ast.Veto))
         requirements = tuple(c for c in children if isinstance(c, ast.Requirement))
         grades = tuple(c for c in children if isinstance(c, ast.Grades))
+        deductions = tuple(c for c in children if isinstance(c, ast.Deductions))
         span = Span(1, 1, 1, 1) if meta.empty else span_of(meta)
-        return ast.RubricFile(header, declarations, categories, vetoes, span, requirements, grades)
+        return ast.RubricFile(
+            header, declarations, categories, vetoes, span, requirements, grades, deductions
+        )
 
     def title(self, meta: Meta, children: list[Token]) -> ast.HeaderField:
         return ast.HeaderField("rubric", unquote(children[0]), span_of(meta))
@@ -119,11 +123,13 @@ class ToAst(Transformer[Token, Any]):
             unquote(title),
             number(points_token),
             is_bonus,
-            tuple(m for m in members if not isinstance(m, ast.Requirement)),
+            tuple(m for m in members if isinstance(m, (ast.Group, ast.Item))),
             span_of(meta),
             token_span(points_token),
             tuple(m for m in members if isinstance(m, ast.Requirement)),
             capped,
+            _excuses(members),
+            tuple(m for m in members if isinstance(m, ast.Deductions)),
         )
 
     def category_cap(self, meta: Meta, children: list[Token]) -> tuple[str, Token]:
@@ -136,7 +142,7 @@ class ToAst(Transformer[Token, Any]):
         title, *rest = children
         total = rest[0] if rest and isinstance(rest[0], Decimal) else None
         items = tuple(r for r in rest if isinstance(r, ast.Item))
-        return ast.Group(unquote(title), total, items, span_of(meta))
+        return ast.Group(unquote(title), total, items, span_of(meta), _excuses(rest))
 
     def total(self, meta: Meta, children: list[Token]) -> Decimal:
         return number(children[0])
@@ -148,12 +154,13 @@ class ToAst(Transformer[Token, Any]):
             if members and isinstance(members[0], tuple)
             else (None, None)
         )
-        rules = tuple(
-            m
-            for m in members
-            if not isinstance(m, (tuple, ast.Veto, ast.Requirement, ast.ItemNotApplicable))
-        )
-        not_applicable = tuple(m for m in members if isinstance(m, ast.ItemNotApplicable))
+        rules: list[ast.Rule] = []
+        thens: list[ast.Then] = []
+        for member in members:
+            if isinstance(member, ast.Then):
+                thens.append(attrs.evolve(member, before=len(rules)))
+            elif isinstance(member, _RULES):
+                rules.append(member)
         vetoes = tuple(m for m in members if isinstance(m, ast.Veto))
         requirements = tuple(m for m in members if isinstance(m, ast.Requirement))
         return ast.Item(
@@ -161,14 +168,15 @@ class ToAst(Transformer[Token, Any]):
             unquote(title),
             number(points),
             cap,
-            rules,
+            tuple(rules),
             vetoes,
             span_of(meta),
             token_span(points),
             token_span(id_token),
             requirements,
-            not_applicable,
+            _excuses(members),
             cap_span,
+            tuple(thens),
         )
 
     def cap(self, meta: Meta, children: list[Token]) -> tuple[str, Decimal, Span]:
@@ -186,13 +194,14 @@ class ToAst(Transformer[Token, Any]):
     def per_unit(self, meta: Meta, children: list[Any]) -> ast.PerUnit:
         points, *rest = children
         options = {part[0]: part[1] for part in rest if isinstance(part, tuple)}
-        name, text = (part for part in rest if isinstance(part, Token))
-        reference = ast.Reference(str(name), token_span(name))
+        counted, text = (part for part in rest if not isinstance(part, tuple))
+        if isinstance(counted, Token):
+            counted = ast.Reference(str(counted), token_span(counted))
         direction, target = options.get("difference", (None, None))
         return ast.PerUnit(
             number(points),
             options.get("step", Decimal(1)),
-            reference,
+            counted,
             options.get("max"),
             unquote(text),
             span_of(meta),
@@ -201,16 +210,18 @@ class ToAst(Transformer[Token, Any]):
             options.get("rounding", "down"),
         )
 
-    def above(self, meta: Meta, children: list[Token]) -> tuple[str, tuple[str, object]]:
+    def above(self, meta: Meta, children: list[Any]) -> tuple[str, tuple[str, object]]:
         return ("difference", ("above", self._target(children[0])))
 
-    def below(self, meta: Meta, children: list[Token]) -> tuple[str, tuple[str, object]]:
+    def below(self, meta: Meta, children: list[Any]) -> tuple[str, tuple[str, object]]:
         return ("difference", ("below", self._target(children[0])))
 
-    def _target(self, token: Token) -> Decimal | ast.Reference:
-        if token.type == "NUMBER":
-            return number(token)
-        return ast.Reference(str(token), token_span(token))
+    def _target(self, target: Token | ast.SeriesPoint) -> Decimal | ast.Reference | ast.SeriesPoint:
+        if isinstance(target, ast.SeriesPoint):
+            return target
+        if target.type == "NUMBER":
+            return number(target)
+        return ast.Reference(str(target), token_span(target))
 
     def rounding_down(self, meta: Meta, children: list[Any]) -> tuple[str, str]:
         return ("rounding", "down")
@@ -233,7 +244,7 @@ class ToAst(Transformer[Token, Any]):
         reference = ast.Reference(str(name), token_span(name))
         return ast.Proportional(number(points), reference, unquote(rest[0]), span_of(meta), target)
 
-    def scale_target(self, meta: Meta, children: list[Token]) -> tuple[str, object]:
+    def scale_target(self, meta: Meta, children: list[Any]) -> tuple[str, object]:
         return ("of", self._target(children[0]))
 
     def tiers(self, meta: Meta, children: list[Any]) -> ast.Tiers:
@@ -286,9 +297,19 @@ class ToAst(Transformer[Token, Any]):
     def grade_rest(self, meta: Meta, children: list[Token]) -> ast.GradeBand:
         return ast.GradeBand(unquote(children[0]), None, None, span_of(meta))
 
-    def item_na(self, meta: Meta, children: list[Any]) -> ast.ItemNotApplicable:
+    def na_when(self, meta: Meta, children: list[Any]) -> ast.NotApplicableWhen:
         condition, text = children
-        return ast.ItemNotApplicable(condition, unquote(text), span_of(meta))
+        return ast.NotApplicableWhen(condition, unquote(text), span_of(meta))
+
+    def na_allowed(self, meta: Meta, children: list[Token]) -> ast.NotApplicableAllowed:
+        return ast.NotApplicableAllowed(unquote(children[0]), span_of(meta))
+
+    def then(self, meta: Meta, children: list[Token]) -> ast.Then:
+        text = unquote(children[0]) if children else None
+        return ast.Then(0, text, span_of(meta))  # `item` sets where it stands among the rules
+
+    def deductions(self, meta: Meta, children: list[ast.Rule]) -> ast.Deductions:
+        return ast.Deductions(tuple(children), span_of(meta))
 
     def requirement(self, meta: Meta, children: list[Any]) -> ast.Requirement:
         condition, text = children
@@ -329,6 +350,16 @@ class ToAst(Transformer[Token, Any]):
         which, name = children
         reference = ast.Reference(str(name), token_span(name))
         return ast.SeriesPoint(str(which), reference, span_of(meta))
+
+
+_RULES = (ast.Fixed, ast.Always, ast.PerUnit, ast.Proportional, ast.Tiers)
+
+
+def _excuses(members: list[Any]) -> tuple[ast.Excuse, ...]:
+    """The `na when` / `na allowed` statements among a block's members, in order."""
+    return tuple(
+        m for m in members if isinstance(m, (ast.NotApplicableWhen, ast.NotApplicableAllowed))
+    )
 
 
 def to_ast(tree: Tree[Token]) -> ast.RubricFile:
