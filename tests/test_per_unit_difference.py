@@ -170,20 +170,29 @@ def test_last_and_previous_of_a_series_in_a_shortfall_rule(rates, gave, detail):
     assert rule.values == (("pass_rates", tuple(D(r) for r in rates)),)
 
 
-def test_previous_of_a_series_of_one_year_is_refused_where_it_is_written():
-    text = SERIES_RUBRIC.replace("below previous(pass_rates)", "below previous(short)")
+@pytest.mark.parametrize(
+    ("written", "instead", "column", "message"),
+    [
+        # line 11: 4 spaces, then "-0.5 per last(pass_rates) below previous(" is 41 characters
+        (
+            "below previous(pass_rates)",
+            "below previous(short)",
+            46,
+            "previous() needs at least 2 yearly values; 'short' has 1",
+        ),
+        (
+            "per last(pass_rates)",
+            "per pass_rates",
+            14,
+            "'per' counts units of a number, but 'pass_rates' is a series",
+        ),
+    ],
+)
+def test_a_series_where_a_number_is_counted_is_refused_where_it_is_written(
+    written, instead, column, message
+):
     with pytest.raises(RubricCompileError) as caught:
-        rubricdsl.loads(text)
+        rubricdsl.loads(SERIES_RUBRIC.replace(written, instead))
     (found,) = caught.value.diagnostics
-    # line 11: 4 spaces, "-0.5 per last(pass_rates) below previous(" is 41 characters
-    assert (found.line, found.column) == (11, 46)
-    assert found.message == "previous() needs at least 2 yearly values; 'short' has 1"
-
-
-def test_a_series_counted_without_last_or_previous_is_a_type_error():
-    text = SERIES_RUBRIC.replace("per last(pass_rates)", "per pass_rates")
-    with pytest.raises(RubricCompileError) as caught:
-        rubricdsl.loads(text)
-    (found,) = caught.value.diagnostics
-    assert (found.line, found.column) == (11, 14)
-    assert "'per' counts units of a number, but 'pass_rates' is a series" in found.message
+    assert (found.line, found.column) == (11, column)
+    assert found.message.startswith(message)

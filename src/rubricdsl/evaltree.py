@@ -813,9 +813,7 @@ class CategoryNode:
         earned = sum((m.score for m in members), ZERO)
         maximum = self.declared - na_points
         capped = min(earned, maximum)
-        outcomes = [rule.outcome(readings) for rule in self.deductions]
-        settlement = Settlement(capped, (), capped, _category_floor)
-        deducted, deductions = settlement.traces(self.deductions, outcomes, readings)
+        deducted, deductions = deduct(capped, self.deductions, readings, _category_floor)
         return CategoryTrace(
             title=self.title,
             line=self.line,
@@ -863,6 +861,18 @@ def excused_rules(
     )
 
 
+def deduct(
+    score: Decimal,
+    rules: Sequence[RuleNode],
+    readings: Readings,
+    cut: Callable[[Decimal, Decimal, Decimal], str],
+) -> tuple[Decimal, tuple[RuleTrace, ...]]:
+    """A category's or the total's own deductions from `score`, floored at 0: what they take
+    together (0 or less) and each one's trace."""
+    outcomes = [rule.outcome(readings) for rule in rules]
+    return Settlement(score, (), score, cut).traces(rules, outcomes, readings)
+
+
 def _category_floor(raw: Decimal, gave: Decimal, limit: Decimal) -> str:
     return f"; {fmt(gave.copy_abs())} of it counted, the category's score being at 0"
 
@@ -898,10 +908,7 @@ class RubricTree:
         item_vetoes = tuple(veto for c in categories for item in c.items() for veto in item.vetoes)
         vetoes = item_vetoes + tuple(veto.evaluate(readings) for veto in self.vetoes)
         before = base + bonus
-        outcomes = [rule.outcome(readings) for rule in self.deductions]
-        deducted, deductions = Settlement(before, (), before, _total_floor).traces(
-            self.deductions, outcomes, readings
-        )
+        deducted, deductions = deduct(before, self.deductions, readings, _total_floor)
         total = before + deducted
         grade = None
         if self.grades is not None:
