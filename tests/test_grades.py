@@ -176,3 +176,30 @@ def test_a_veto_effect_needs_grades():
     assert str(caught.value).startswith(
         "<string>:9:37: error: this veto lowers the grade, but the rubric declares no grades"
     )
+
+
+def test_struck_vetoes_act_on_the_grade_in_the_order_written_wherever_they_stand():
+    # a rubric-wide veto written before the item's: at most B first (A → B), then down 1 (→ C);
+    # the other way round it would be A → B by the downgrade and B kept by `at most`
+    text = """\
+rubric "order"
+year 2021
+base 10
+indicators { f: bool }
+veto when f "written first: at most B" at most "B"
+category "c" 10 {
+  item 1 "i" 10 {
+    10 when f "r"
+    veto when f "written second: downgrade 1" downgrade 1
+  }
+}
+grades { "A" >= 9  "B" >= 5  "C" >= 1  "D" otherwise }
+"""
+    result = rubricdsl.loads(text).evaluate({"f": True})
+    assert [veto.line for veto in result.all_vetoes] == [5, 9]
+    assert result.grade is not None
+    assert result.grade.grade == "C"
+    assert result.grade.reasons[1:] == (
+        'veto line 5 (written first: at most B), at most "B": A → B',
+        "veto line 9 (written second: downgrade 1), downgrade 1: B → C",
+    )

@@ -4,6 +4,11 @@ Each test states the property it checks in its docstring. The generated rubrics 
 (1-3 categories, 1-4 items each, 1-4 rules per item), so the whole file runs in well under a
 minute. Where a property needs to know what a rule reads or yields on its own, it asks the
 generator's model (``Case.model``), not rubricdsl.
+
+The rubrics use every construct of docs/language.md: requirements (top level, category,
+item), grades with vetoes that fail, downgrade or cap the grade, points by shortfall or excess
+with each rounding, graded deductions (`lowest`), proportional points against a target, an
+item's `na when`, categories with their own cap, and item ids as tables write them.
 """
 
 from __future__ import annotations
@@ -14,14 +19,14 @@ import re
 import threading
 from collections.abc import Iterator, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 from hypothesis import HealthCheck, assume, event, example, given, settings
 from hypothesis import strategies as st
 
 import rubricdsl
-from rubricdsl import CategoryTrace, ItemTrace, Result
+from rubricdsl import CategoryTrace, ItemTrace, Result, RuleTrace
 from rubricdsl.trace import GroupTrace
 from strategies import (
     NA,
@@ -29,17 +34,23 @@ from strategies import (
     Group,
     Item,
     Model,
+    TiersRule,
     na_points_of,
     positive_in_bools,
     rubric_and_data,
     rubric_cases,
+    showcase_case,
 )
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
+T = TypeVar("T")
+# every construct, with data hitting the branches random data seldom hits together
+SHOWCASE = showcase_case()
 
-# Examples per test, chosen so the file runs in ~30 s on 2 cores.
-QUICK = settings(max_examples=90, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Examples per test, chosen so the file runs in ~35 s on 2 cores. (QUICK was 90 before the
+# rubrics used every construct of the language: each example now checks more, and costs more.)
+QUICK = settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 SLOW = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
@@ -62,6 +73,16 @@ def paired_items(case: Case, result: Result) -> Iterator[tuple[Item, ItemTrace]]
     yield from zip(items, result.items, strict=True)
 
 
+def by_scope(requirements: Sequence[tuple[str, T]]) -> dict[str, list[T]]:
+    """Requirements by scope, each scope's in the order written. (Across scopes the order is
+    not documented: rubricdsl lists a category's own requirements before its items', even
+    those written after an item.)"""
+    found: dict[str, list[T]] = {}
+    for scope, requirement in requirements:
+        found.setdefault(scope, []).append(requirement)
+    return found
+
+
 # ---- compiling and evaluating ---------------------------------------------------------------
 
 
@@ -78,10 +99,13 @@ def test_generated_rubrics_compile_and_evaluate(text_and_data: tuple[str, dict[s
 
 
 @QUICK
+@example(SHOWCASE)
 @given(rubric_cases())
 def test_trace_mirrors_the_rubric_text(case: Case):
-    """The trace has the rubric's items in order, with each rule's kind, wording, points and
-    reach as written, and the indicators it reads (in order written, once each)."""
+    """The trace has the rubric's items in order (ids as written, without the quotes), with
+    each rule's kind, wording, points and reach as written, and the indicators it reads (in
+    order written, once each); the vetoes with their effects; the requirements with their
+    scopes, in the order written within each scope, the rubric's own last."""
     _, result = evaluate(case)
     assert result.rubric.title == case.model.title
     assert [c.title for c in result.categories] == [c.title for c in case.model.categories]
@@ -99,6 +123,15 @@ def test_trace_mirrors_the_rubric_text(case: Case):
             assert [n for n, _ in rule_trace.values] == list(dict.fromkeys(rule.reads()))
     expected_vetoes = [v.text for v in case.model.all_vetoes()]
     assert [v.text for v in result.all_vetoes] == expected_vetoes
+    assert [(v.downgrade, v.at_most) for v in result.all_vetoes] == [
+        (v.downgrade, v.at_most) for v in case.model.all_vetoes()
+    ]
+    expected = [(scope, r.text) for scope, r in case.model.all_requirements()]
+    assert by_scope([(r.scope, r.text) for r in result.requirements]) == by_scope(expected)
+    top = len(case.model.requirements)
+    assert [r.scope for r in result.requirements[len(result.requirements) - top :]] == [
+        "rubric"
+    ] * top
 
 
 # ---- bounds and types -----------------------------------------------------------------------
@@ -124,13 +157,25 @@ RESULT_NUMBERS = ("total", "base", "base_raw", "bonus", "na_points")
 
 
 @QUICK
+@example(SHOWCASE)
 @given(rubric_cases())
 def test_scores_stay_within_bounds_and_are_decimals(case: Case):
     """0 <= item.score <= item.max; 0 <= category.score <= category.max;
     0 <= base <= base_max; 0 <= bonus <= bonus_max; total == base + bonus;
-    every number in the result is a Decimal, and no float appears anywhere in it."""
+    every number in the result is a Decimal, and no float appears anywhere in it.
+
+    A category written `category "t" cap N` (base or bonus) declares N and scores
+    min(earned, N − na_points): never more than N, however much its items add up to."""
     _, result = evaluate(case)
     info = result.rubric
+    for category, trace in zip(case.model.categories, result.categories, strict=True):
+        if category.capped:
+            assert trace.declared == category.points
+            assert ZERO <= trace.score <= category.points
+            assert trace.score == min(trace.earned, category.points - trace.na_points)
+            event(("bonus " if category.is_bonus else "") + "category with a cap")
+            if trace.earned > category.points:
+                event("a category's cap cut")
     for item in result.items:
         assert ZERO <= item.score <= item.max, item
         assert ZERO <= item.na_points <= item.declared
@@ -168,6 +213,7 @@ def test_scores_stay_within_bounds_and_are_decimals(case: Case):
 
 
 @QUICK
+@example(SHOWCASE)
 @given(rubric_cases())
 def test_trace_sums_exactly(case: Case):
     """The trace adds up exactly: the rules' gave sum to the item score; a group's and a
@@ -354,6 +400,7 @@ def reference_scores(model: Model, values: Mapping[str, Any]) -> dict[str, Decim
 
 
 @QUICK
+@example(SHOWCASE)
 @given(rubric_cases())
 def test_scores_match_a_reference_reading_of_the_rules(case: Case):
     """Scores agree with an independent computation from the generated model: each rule's
@@ -361,7 +408,21 @@ def test_scores_match_a_reference_reading_of_the_rules(case: Case):
     rate / 100; nothing if it reads a not-applicable indicator), items clamped to
     [0, min(declared − na_points, cap)], groups with totals and categories to
     declared − na_points, base prorated, bonus capped; vetoes strike when their condition
-    holds and none of their indicators is not applicable."""
+    holds and none of their indicators is not applicable.
+
+    Also: units of a shortfall or excess (rounded down, up, or exact and half-up), graded
+    deductions (the most severe tier that holds), points × value / target counted from 0 up to
+    the target (half-up), an item excused by `na when` (0, its declared points leaving the
+    maximum), a category's own cap; only a struck veto without an effect fails the district,
+    the others are downgrades.
+
+    Grades: grade.score is the total (`on total`, the default) or the base (`on base`);
+    by_score is the first band, from the best down, whose threshold (>= or >) the score
+    reaches, else the `otherwise` grade; then the struck vetoes apply in the order written: a
+    plain veto gives the lowest grade, `downgrade N` lowers it N bands (not past the lowest),
+    `at most "G"` lowers it to G when it is better; each change is one line of the reasons,
+    after the band's. Checked from the trace's own score and vetoes, and from the reference
+    scores and the model's veto statuses. Without grades there is no grade."""
     _, result = evaluate(case)
     expected = reference_scores(case.model, case.values)
     actual: dict[str, Decimal] = {f"item {item.id}": item.score for item in result.items}
@@ -372,25 +433,62 @@ def test_scores_match_a_reference_reading_of_the_rules(case: Case):
     assert actual == expected
     statuses = [v.status(case.values) for v in case.model.all_vetoes()]
     assert [v.status for v in result.all_vetoes] == statuses
-    assert [v.text for v in result.vetoes] == [
-        v.text for v, s in zip(case.model.all_vetoes(), statuses, strict=True) if s == "met"
-    ]
+    struck = [v for v, s in zip(case.model.all_vetoes(), statuses, strict=True) if s == "met"]
+    assert [v.text for v in result.vetoes] == [v.text for v in struck if v.fails]
+    assert [v.text for v in result.downgrades] == [v.text for v in struck if not v.fails]
+    assert result.passed_vetoes is not any(v.fails for v in struck)
+    check_grade(case, result, expected)
+
+
+def check_grade(case: Case, result: Result, reference: Mapping[str, Decimal]) -> None:
+    grades = case.model.grades
+    if grades is None:
+        assert result.grade is None
+        return
+    grade = result.grade
+    assert grade is not None
+    assert grade.basis == grades.on
+    assert grade.score == (result.total if grades.on == "total" else result.base)
+    vetoes = case.model.all_vetoes()
+    struck = [v for v, t in zip(vetoes, result.all_vetoes, strict=True) if t.triggered]
+    final, changes = grades.after_vetoes(grade.score, struck)
+    assert (grade.by_score, grade.grade) == (grades.by_score(grade.score), final), grade
+    assert len(grade.reasons) == 1 + changes, grade.reasons
+    # the same from the model alone
+    score = reference[grades.on]
+    struck = [v for v in vetoes if v.status(case.values) == "met"]
+    expected = (score, grades.by_score(score), grades.after_vetoes(score, struck)[0])
+    assert (grade.score, grade.by_score, grade.grade) == expected
+    event("the band of the score: " + ("the lowest" if grade.by_score == grades.rest else "not"))
+    if grade.grade != grade.by_score:
+        event("a struck veto lowered the grade")
+    elif struck:
+        event("vetoes struck, the grade unchanged")
 
 
 # ---- statuses ---------------------------------------------------------------------------------
 
 
 @QUICK
+@example(SHOWCASE)
 @given(rubric_cases())
 def test_rule_statuses_agree_with_what_rules_gave(case: Case):
     """ "not_met" and "not_applicable" rules gave 0; a "met" rule gave exactly its own yield;
     a "capped" rule gave less than its own (uncapped) yield in size, with the same sign:
     0 <= gave < yield for a bonus cut by the item's maximum, yield < gave <= 0 for a
-    deduction cut by the floor at 0. The uncapped yield comes from the generator's model."""
+    deduction cut by the floor at 0. The uncapped yield comes from the generator's model.
+
+    An item whose `na when` condition is true is 合理缺项 as a whole: score 0, all its
+    declared points (even those no rule reaches) in na_points, max 0, the reason (as written)
+    in na_reason and in every rule's trace (status not_applicable, gave 0). An item whose
+    condition is false, or unknown because it reads a not-applicable value, is applicable:
+    no na_reason, and its rules as the model says."""
     _, result = evaluate(case)
     for item, trace in paired_items(case, result):
-        for rule, rule_trace in zip(item.rules, trace.rules, strict=True):
-            raw, status = rule.outcome(case.values)
+        excused = item.excused(case.values)
+        check_na_when(item, trace, excused, case.values)
+        outcomes = item.outcomes(case.values)
+        for (raw, status), rule_trace in zip(outcomes, trace.rules, strict=True):
             gave = rule_trace.gave
             if rule_trace.status in ("not_met", "not_applicable"):
                 assert gave == 0, rule_trace
@@ -408,8 +506,25 @@ def test_rule_statuses_agree_with_what_rules_gave(case: Case):
                     assert raw < gave <= ZERO, (rule_trace, raw)
             if rule_trace.status == "not_applicable":
                 assert rule_trace.na_reason
+                if excused is not None:  # the item's own reason, as written
+                    assert rule_trace.na_reason == excused
             else:
                 assert rule_trace.na_reason is None
+
+
+def check_na_when(
+    item: Item, trace: ItemTrace, excused: str | None, values: Mapping[str, Any]
+) -> None:
+    if excused is None:
+        assert trace.na_reason is None
+        if any(w.condition.truth(values) is None for w in item.na_whens):
+            event("`na when` unknown: the item applies")
+        return
+    event("an item excused by `na when`")
+    assert (trace.score, trace.max, trace.na_points) == (0, 0, item.points), trace
+    assert trace.na_reason == excused
+    for rule in trace.rules:
+        assert (rule.status, rule.gave, rule.na_reason) == ("not_applicable", 0, excused)
 
 
 def documented_allocation(raws: list[Decimal], limit: Decimal) -> list[Decimal]:
@@ -430,16 +545,53 @@ def documented_allocation(raws: list[Decimal], limit: Decimal) -> list[Decimal]:
 
 
 @QUICK
+@example(SHOWCASE)
 @given(rubric_cases())
 def test_later_rules_give_way_first(case: Case):
     """Each rule's gave is the documented allocation of the rules' own yields: their sum is
     clamped to [0, min(declared − na_points, cap)] by cutting the latest bonuses (cap) or the
-    latest deductions (floor) first."""
+    latest deductions (floor) first.
+
+    Graded deductions: a `lowest` block yields exactly the most severe (most negative) tier
+    whose condition holds — not the sum of those that hold, not the first written — and
+    nothing when none holds; it is not applicable when a tier that is n/a could deduct more
+    than every tier that surely holds (or none surely holds). It adds nothing to the item's
+    reach (reach 0; points as written: the most severe tier). What it gave is that yield once
+    the item's floor has cut."""
     _, result = evaluate(case)
     for item, trace in paired_items(case, result):
-        raws = [rule.outcome(case.values)[0] for rule in item.rules]
+        raws = [raw for raw, _ in item.outcomes(case.values)]
         expected = documented_allocation(raws, item.limit(case.values))
         assert [r.gave for r in trace.rules] == expected, (raws, item.limit(case.values))
+        if item.excused(case.values) is None:
+            for rule, rule_trace, gave in zip(item.rules, trace.rules, expected, strict=True):
+                if isinstance(rule, TiersRule) and rule.lowest:
+                    check_lowest(rule, rule_trace, gave, case.values)
+
+
+def check_lowest(
+    rule: TiersRule, trace: RuleTrace, allocated: Decimal, values: Mapping[str, Any]
+) -> None:
+    """A `lowest` block, read here from its tiers (not from the model's outcome())."""
+    assert trace.reach == 0
+    assert trace.points == min(t.points for t in rule.tiers)
+    truths = [t.condition.truth(values) for t in rule.tiers]
+    holding = [t.points for t, truth in zip(rule.tiers, truths, strict=True) if truth]
+    maybe = [t.points for t, truth in zip(rule.tiers, truths, strict=True) if truth is None]
+    if maybe and (not holding or min(maybe) < min(holding)):
+        assert (trace.status, trace.gave) == ("not_applicable", 0)
+        event("lowest: not applicable")
+    elif not holding:
+        assert (trace.status, trace.gave) == ("not_met", 0)
+    else:
+        assert trace.status in ("met", "capped"), trace
+        assert trace.gave == allocated
+        if trace.status == "met":
+            assert trace.gave == min(holding)
+        if len(set(holding)) > 1:
+            event("lowest: several tiers hold with different points")
+            if min(holding) != holding[0]:
+                event("lowest: the most severe is not the first written")
 
 
 # ---- JSON ----------------------------------------------------------------------------------
@@ -485,11 +637,14 @@ def _check_reading(shown: object, value: object) -> None:
 
 
 @QUICK
+@example(SHOWCASE)
 @given(rubric_cases())
 def test_to_dict_is_json_with_exact_decimal_strings(case: Case):
     """result.to_dict() survives json.dumps/loads unchanged; every score, point and
     indicator value in it is a string that Decimal() parses back to exactly the value in the
-    result (no exponent); the only JSON numbers are line, column and year."""
+    result (no exponent); the only JSON numbers are line, column and year; eligibility, each
+    requirement (status, scope, values read), the grade and an item's na_reason are as in the
+    result."""
     _, result = evaluate(case)
     data = result.to_dict()
     assert json.loads(json.dumps(data, ensure_ascii=False)) == data
@@ -516,6 +671,27 @@ def test_to_dict_is_json_with_exact_decimal_strings(case: Case):
     for shown_veto in data["all_vetoes"]:
         for name, reading in shown_veto["values"].items():
             _check_reading(reading, case.values[name])
+    for shown, item in zip(data["items"], result.items, strict=True):
+        assert shown["na_reason"] == item.na_reason
+    assert data["eligible"] is result.eligible
+    assert len(data["requirements"]) == len(result.requirements)
+    for shown, requirement in zip(data["requirements"], result.requirements, strict=True):
+        assert (shown["status"], shown["holds"]) == (requirement.status, requirement.holds)
+        assert (shown["scope"], shown["text"]) == (requirement.scope, requirement.text)
+        assert list(shown["values"]) == [name for name, _ in requirement.values]
+        for name, reading in shown["values"].items():
+            _check_reading(reading, case.values[name])
+    if result.grade is None:
+        assert data["grade"] is None
+    else:
+        shown = data["grade"]
+        _is_decimal_text(shown["score"], result.grade.score)
+        assert (shown["basis"], shown["by_score"], shown["grade"]) == (
+            result.grade.basis,
+            result.grade.by_score,
+            result.grade.grade,
+        )
+        assert shown["reasons"] == list(result.grade.reasons)
 
 
 # ---- monotonicity --------------------------------------------------------------------------
@@ -574,7 +750,11 @@ def test_not_applicable_drops_exactly_the_rules_that_read_it(case: Case, data: s
     An item's na_points follows docs/language.md: the points it can no longer reach,
     min(L, reach of all rules) − min(L, reach of the rules still applicable), L being the
     declared points or the cap if lower; for an item whose rules cannot overflow L that is
-    exactly the dropped rules' reach."""
+    exactly the dropped rules' reach.
+
+    Requirements follow the same logic (one that depends on the value is not applicable and
+    does not count against eligibility). An item's `na when` that reads the value turns
+    unknown, and the item is applicable again."""
     allowed = [i.name for i in case.model.indicators if i.allows_na]
     assume(allowed)
     read = [n for n in allowed if n in case.model.used()]
@@ -582,11 +762,23 @@ def test_not_applicable_drops_exactly_the_rules_that_read_it(case: Case, data: s
     name = data.draw(st.sampled_from(read or allowed), label="not applicable")
     reason = data.draw(st.sampled_from(["区域无法定计量检定机构", "n/a", " 合理缺项 "]))
     rubric, before = evaluate(case)
-    assert before.na_points == 0
+    if not any(item.excused(case.values) for item in case.model.items()):
+        assert before.na_points == 0
     after = rubric.evaluate({**case.data, name: {"not_applicable": reason}})
 
     values_after = {**case.values, name: NA(reason.strip())}
     for (item, new), old in zip(paired_items(case, after), before.items, strict=True):
+        was_excused, is_excused = item.excused(case.values), item.excused(values_after)
+        if was_excused is not None or is_excused is not None:
+            # decided by the item's `na when` (an unknown condition leaves the item applicable)
+            if was_excused is not None and is_excused is None:
+                event("`na when` turned unknown: the item applies again")
+            assert new.na_reason == is_excused
+            assert [r.status == "not_applicable" for r in new.rules] == [
+                status == "not_applicable" for _, status in item.outcomes(values_after)
+            ]
+            assert new.na_points == item.na_points(values_after)
+            continue
         assert old.na_points == 0 and old.max == old.declared
         applicable, dropped = [], []
         for rule, new_rule, old_rule in zip(item.rules, new.rules, old.rules, strict=True):
@@ -623,12 +815,68 @@ def test_not_applicable_drops_exactly_the_rules_that_read_it(case: Case, data: s
         assert veto_trace.status == veto.status(values_after)
         if name in veto.reads() and veto_trace.status == "not_applicable":
             assert not veto_trace.triggered
+    requirements = [(scope, r.status(values_after)) for scope, r in case.model.all_requirements()]
+    assert by_scope([(r.scope, r.status) for r in after.requirements]) == by_scope(requirements)
+    assert after.eligible is case.model.eligible(values_after)
+
+
+# ---- requirements -------------------------------------------------------------------------------
+
+
+def _scores(result: Result) -> tuple[object, ...]:
+    """What a rubric scores (not where its lines are)."""
+    return (
+        result.total,
+        result.base,
+        result.base_raw,
+        result.bonus,
+        result.na_points,
+        [(i.id, i.score, i.max, i.na_points, [r.gave for r in i.rules]) for i in result.items],
+        [(c.score, c.max, c.na_points) for c in result.categories],
+        [v.status for v in result.all_vetoes],
+        None if result.grade is None else (result.grade.by_score, result.grade.grade),
+    )
+
+
+@SLOW
+@example(SHOWCASE)
+@given(rubric_cases())
+def test_requirements_decide_eligibility_and_give_no_points(case: Case):
+    """Each requirement (top level, category, item) has the Kleene truth of its condition as
+    its status — met, not_met, or not_applicable when it depends on a 合理缺项 value — and
+    reads the indicators its condition names; the district is eligible exactly when no
+    requirement has status not_met, and unmet_requirements lists those; requirements give no
+    points: the same rubric without them scores exactly the same."""
+    _, result = evaluate(case)
+    expected = by_scope(case.model.all_requirements())
+    traces = by_scope([(r.scope, r) for r in result.requirements])
+    assert sorted(traces) == sorted(expected)
+    for scope, requirements in expected.items():
+        assert len(traces[scope]) == len(requirements)
+        for trace, requirement in zip(traces[scope], requirements, strict=True):
+            assert trace.status == requirement.status(case.values), trace
+            assert [n for n, _ in trace.values] == list(dict.fromkeys(requirement.reads()))
+            event(f"a requirement in scope {scope.split()[0]}: {trace.status}")
+    statuses = [r.status for r in result.requirements]
+    assert result.eligible is ("not_met" not in statuses)
+    assert result.eligible is case.model.eligible(case.values)
+    unmet = [
+        (s, r.text) for s, r in case.model.all_requirements() if r.status(case.values) == "not_met"
+    ]
+    assert by_scope([(r.scope, r.text) for r in result.unmet_requirements]) == by_scope(unmet)
+    event("eligible" if result.eligible else "not eligible")
+    if not expected:
+        return
+    without = rubricdsl.loads(case.model.without_requirements().render()).evaluate(case.data)
+    assert without.requirements == () and without.eligible
+    assert _scores(without) == _scores(result)
 
 
 # ---- determinism and immutability --------------------------------------------------------------
 
 
 @SLOW
+@example(SHOWCASE)
 @given(rubric_cases())
 def test_evaluation_is_deterministic_and_thread_safe(case: Case):
     """One Rubric object evaluated twice, and from 2 threads at once, gives equal results

@@ -1,6 +1,6 @@
 """Properties of deductions above items, `then`, proportional deductions, `last()`/`previous()`
 per unit and 合理缺项 of whole items, groups and categories: rubricdsl scores exactly what the
-independent model of tests/strategies_blocks.py says, within bounds, with traces that add up,
+independent model of tests/strategies.py (block_cases) says, within bounds, with traces that add up,
 the same every time."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 
 import rubricdsl
 from rubricdsl.render import render_json
-from strategies_blocks import BlockCase, block_cases
+from strategies import BlockCase, block_cases
 
 QUICK = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 ZERO = Decimal(0)

@@ -905,8 +905,10 @@ class RubricTree:
         base = prorate(base_raw, self.info.base_max, base_limit)
         bonus_earned = sum((c.score for c in categories if c.is_bonus), ZERO)
         bonus = min(bonus_earned, self.info.bonus_max)
-        item_vetoes = tuple(veto for c in categories for item in c.items() for veto in item.vetoes)
-        vetoes = item_vetoes + tuple(veto.evaluate(readings) for veto in self.vetoes)
+        item_vetoes = [veto for c in categories for item in c.items() for veto in item.vetoes]
+        found = item_vetoes + [veto.evaluate(readings) for veto in self.vetoes]
+        # in the order written: struck vetoes act on the grade one after the other
+        vetoes = tuple(sorted(found, key=lambda veto: (veto.line, veto.column)))
         before = base + bonus
         deducted, deductions = deduct(before, self.deductions, readings, _total_floor)
         total = before + deducted

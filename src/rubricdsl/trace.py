@@ -380,7 +380,8 @@ class Result:
     categories: tuple[CategoryTrace, ...]
     all_vetoes: tuple[VetoTrace, ...]
     warnings: tuple[Diagnostic, ...]
-    # every requirement, in the order written (items and categories first, then the rubric's)
+    # every requirement: each category's own, then its items' (each in the order written),
+    # then the rubric's own
     requirements: tuple[RequirementTrace, ...] = ()
     # the grade, when the rubric declares grades
     grade: GradeTrace | None = None
