@@ -59,3 +59,43 @@ def test_the_condition_is_checked():
     with pytest.raises(rubricdsl.RubricCompileError) as caught:
         rubricdsl.loads(RUBRIC.replace("na when schools == 0", "na when school == 0"))
     assert str(caught.value).startswith("<string>:7:13: error: undefined indicator 'school'")
+
+
+def test_an_empty_reason_is_refused_where_it_is_written():
+    text = """\
+rubric "t"
+year 2021
+base 4
+indicators { schools: count }
+category "c" 4 {
+  item 1 "x" 4 {
+    na when schools == 0 "  "
+    4 when schools >= 1 "y"
+  }
+}
+"""
+    with pytest.raises(rubricdsl.RubricCompileError) as caught:
+        rubricdsl.loads(text)
+    (found,) = caught.value.diagnostics
+    assert (found.code, found.line, found.column) == ("empty-reason", 7, 5)
+
+
+def test_an_excused_item_still_has_its_veto_and_requirement():
+    text = """\
+rubric "t"
+year 2021
+base 4
+indicators { schools: count  incident: bool }
+category "c" 4 {
+  item 1 "x" 4 {
+    na when schools == 0 "辖区无学校"
+    require not incident "未发生校园食品安全事件"
+    veto when incident "发生校园食品安全事件，一票否决"
+    4 when schools >= 1 "y"
+  }
+}
+"""
+    result = rubricdsl.loads(text).evaluate({"schools": 0, "incident": True})
+    assert result.items[0].na_reason == "辖区无学校"
+    assert [v.text for v in result.vetoes] == ["发生校园食品安全事件，一票否决"]
+    assert not result.eligible

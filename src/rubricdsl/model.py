@@ -415,6 +415,13 @@ class _Checker:
         for excuse in excuses:
             if isinstance(excuse, ast.NotApplicableWhen):
                 self.condition(excuse.condition)
+                if not excuse.text.strip():
+                    self.error(
+                        "empty-reason",
+                        "`na when` needs its reason: the trace and report show it",
+                        excuse.span,
+                        'write the table\'s wording: na when schools == 0 "辖区无学校"',
+                    )
 
     def deductions(self, blocks: tuple[ast.Deductions, ...]) -> None:
         """A deductions block only deducts: negative points, or a `lowest` block."""
