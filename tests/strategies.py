@@ -936,6 +936,7 @@ class Model:
     requirements_first: bool = True  # written before the categories, or after them
     grades: Grades | None = None
     grades_first: bool = False  # written before the categories, or at the end
+    vetoes_first: bool = False  # the rubric's vetoes written before the categories, or after
 
     def items(self) -> tuple[Item, ...]:
         return tuple(i for c in self.categories for i in c.items())
@@ -944,9 +945,10 @@ class Model:
         return tuple(r for i in self.items() for r in i.rules)
 
     def all_vetoes(self) -> tuple[Veto, ...]:
-        """Every veto in the order written: the items' (the categories come first), then the
-        rubric's."""
-        return tuple(v for i in self.items() for v in i.vetoes) + self.vetoes
+        """Every veto in the order written: the rubric's and the items' in the order `render`
+        writes them."""
+        items = tuple(v for i in self.items() for v in i.vetoes)
+        return self.vetoes + items if self.vetoes_first else items + self.vetoes
 
     def all_requirements(self) -> tuple[tuple[str, Requirement], ...]:
         """(scope, requirement) for every requirement: those of categories and items in the
@@ -1006,13 +1008,14 @@ class Model:
             body += [r.render() for r in self.requirements]
         if self.grades is not None and self.grades_first:
             body.append(self.grades.render())
+        if self.vetoes_first:
+            body += [v.render() for v in self.vetoes]
         for category in self.categories:
             if self.comments:
                 body.append(f"# category {category.title!r}")
             body += category.render()
-        # the rubric's vetoes after the categories: the written order is then the order of
-        # result.all_vetoes (items' first), which is the order rubricdsl applies them in
-        body += [v.render() for v in self.vetoes]
+        if not self.vetoes_first:
+            body += [v.render() for v in self.vetoes]
         if not self.requirements_first:
             body += [r.render() for r in self.requirements]
         if self.grades is not None and not self.grades_first:
@@ -1639,6 +1642,7 @@ def models(draw: st.DrawFn, options: Options | None = None, need_bool: bool = Fa
         comments=one_in(draw, 2),
         requirements=requirements,
         requirements_first=not one_in(draw, 3),
+        vetoes_first=one_in(draw, 3),
         grades=grades,
         grades_first=one_in(draw, 4),
     )
