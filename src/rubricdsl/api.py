@@ -143,6 +143,7 @@ _ABOUT_WHAT_PARSED = frozenset(
         "duplicate-indicator",
         "duplicate-item",
         "duplicate-level",
+        "empty-reason",
         "missing-maximum",
         "missing-unit",
         "reserved-word",
