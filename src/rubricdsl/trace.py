@@ -42,6 +42,11 @@ def reading_to_text(value: Reading) -> str:
     return "[" + ", ".join(fmt(v) for v in value) + "]"
 
 
+def values_json(values: tuple[tuple[str, Reading], ...]) -> dict[str, Any]:
+    """The values a rule, veto or requirement read, for its JSON."""
+    return {name: reading_to_json(value) for name, value in values}
+
+
 def values_text(values: tuple[tuple[str, Reading], ...]) -> str:
     """Values read, as `name=value, …`."""
     return ", ".join(f"{name}={reading_to_text(value)}" for name, value in values)
@@ -82,7 +87,7 @@ class RuleTrace:
             "reach": fmt(self.reach),
             "gave": fmt(self.gave),
             "status": self.status,
-            "values": {name: reading_to_json(value) for name, value in self.values},
+            "values": values_json(self.values),
             "detail": self.detail,
             "lost": fmt(self.lost),
             "na_reason": self.na_reason,
@@ -129,7 +134,7 @@ class VetoTrace:
             "triggered": self.triggered,
             "effect": self.effect,
             "item": self.item_id,
-            "values": {name: reading_to_json(value) for name, value in self.values},
+            "values": values_json(self.values),
         }
 
 
@@ -184,7 +189,7 @@ class RequirementTrace:
             "status": self.status,
             "holds": self.holds,
             "scope": self.scope,
-            "values": {name: reading_to_json(value) for name, value in self.values},
+            "values": values_json(self.values),
         }
 
 
