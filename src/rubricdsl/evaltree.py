@@ -15,7 +15,7 @@ from rubricdsl import ast
 from rubricdsl.errors import Diagnostic
 from rubricdsl.exact import divide_half_up, exactly
 from rubricdsl.inputs import NotApplicable, Reading
-from rubricdsl.model import CheckedRubric, fmt, items_of, rule_reach
+from rubricdsl.model import CheckedRubric, fmt, items_of, na_allowed, reportable, rule_reach
 from rubricdsl.trace import (
     CAPPED,
     MET,
@@ -149,6 +149,18 @@ class Negation:
         return None if truth is None else not truth
 
 
+def junction(operands: tuple[Condition, ...], readings: Readings, decisive: bool) -> Truth:
+    """Kleene's `and` (decisive False) and `or` (decisive True): the decisive value if any
+    operand has it, else unknown if any operand is unknown, else the other value."""
+    unknown = False
+    for operand in operands:
+        truth = operand.truth(readings)
+        if truth is decisive:
+            return decisive
+        unknown = unknown or truth is None
+    return None if unknown else not decisive
+
+
 @attrs.frozen
 class AllTrue:
     """`and`: false if any operand is false, else unknown if any is unknown, else true."""
@@ -156,13 +168,7 @@ class AllTrue:
     operands: tuple[Condition, ...]
 
     def truth(self, readings: Readings) -> Truth:
-        unknown = False
-        for operand in self.operands:
-            truth = operand.truth(readings)
-            if truth is False:
-                return False
-            unknown = unknown or truth is None
-        return None if unknown else True
+        return junction(self.operands, readings, decisive=False)
 
 
 @attrs.frozen
@@ -172,13 +178,7 @@ class AnyTrue:
     operands: tuple[Condition, ...]
 
     def truth(self, readings: Readings) -> Truth:
-        unknown = False
-        for operand in self.operands:
-            truth = operand.truth(readings)
-            if truth is True:
-                return True
-            unknown = unknown or truth is None
-        return None if unknown else False
+        return junction(self.operands, readings, decisive=True)
 
 
 # ---- rules ----------------------------------------------------------------------------
@@ -373,49 +373,38 @@ class ProportionalScore:
         target = self.target.value(readings) if self.target is not None else None
         if isinstance(rate, NotApplicable) or isinstance(target, NotApplicable):
             return DEPENDS_ON_NA
-        assert isinstance(rate, Decimal)
-        if self.points < 0:
-            return self._deduction(rate, target if isinstance(target, Decimal) else None)
-        if target is None:
+        assert isinstance(rate, Decimal) and (target is None or isinstance(target, Decimal))
+        if target is None and self.points > 0:
             raw = (self.points * rate).scaleb(-2)  # / 100, exactly
             detail = f"{fmt(self.points)} × {fmt(rate)} / 100 = {fmt(raw)}"
             return Outcome(raw, MET if raw > 0 else NOT_MET, detail)
-        assert isinstance(target, Decimal)
-        if target <= 0:
-            return Outcome(ZERO, NOT_MET, f"the target is {fmt(target)}: no share of it to count")
-        counted = min(max(rate, ZERO), target)
-        raw = divide_half_up(self.points * counted, target, 2)
-        detail = (
-            f"{fmt(self.points)} × {fmt(counted)} / {fmt(target)} = {fmt(raw)} "
-            "(half-up to 2 places)"
-        )
-        if counted != rate:
-            detail = f"{fmt(rate)} counted as {fmt(counted)}: " + detail
-        return Outcome(raw, MET if raw > 0 else NOT_MET, detail)
-
-    def _deduction(self, value: Decimal, target: Decimal | None) -> Outcome:
-        """按未完成比例扣分: the points times the share of the target (of 100 for a rate) not
-        reached; exact for a rate, as points × rate / 100 is, half-up to 2 places otherwise."""
-        whole = Decimal(100) if target is None else target
+        whole = Decimal(100) if target is None else target  # a rate deducts its share of 100
         if whole <= 0:
             return Outcome(ZERO, NOT_MET, f"the target is {fmt(whole)}: no share of it to count")
-        counted = min(max(value, ZERO), whole)
-        missing = whole - counted
-        taken = self.points.copy_abs()
-        if target is None:
-            raw = (self.points * missing).scaleb(-2)  # / 100, exactly
-            rounding = ""
-        else:
-            raw = divide_half_up(self.points * missing, whole, 2)
-            rounding = " (half-up to 2 places)"
-        detail = (
-            f"not done {fmt(whole)} − {fmt(counted)} = {fmt(missing)}: "
-            f"{fmt(taken)} × {fmt(missing)} / {fmt(whole)} = {fmt(raw.copy_abs())} deducted"
-            f"{rounding}"
-        )
-        if counted != value:
-            detail = f"{fmt(value)} counted as {fmt(counted)}: " + detail
-        return Outcome(raw, MET if raw < 0 else NOT_MET, detail)
+        counted = min(max(rate, ZERO), whole)
+        if self.points > 0:
+            raw = divide_half_up(self.points * counted, whole, 2)
+            detail = f"{fmt(self.points)} × {fmt(counted)} / {fmt(whole)} = {fmt(raw)}"
+        else:  # 按未完成比例扣分: the share not done
+            missing = whole - counted
+            raw = self._share(missing, whole, exact=target is None)
+            detail = (
+                f"not done {fmt(whole)} − {fmt(counted)} = {fmt(missing)}: "
+                f"{fmt(self.points.copy_abs())} × {fmt(missing)} / {fmt(whole)} = "
+                f"{fmt(raw.copy_abs())} deducted"
+            )
+        if target is not None:
+            detail += " (half-up to 2 places)"
+        if counted != rate:
+            detail = f"{fmt(rate)} counted as {fmt(counted)}: " + detail
+        return Outcome(raw, MET if raw != 0 else NOT_MET, detail)
+
+    def _share(self, part: Decimal, whole: Decimal, *, exact: bool) -> Decimal:
+        """The points times part / whole: exactly for a rate (whole 100), as points × rate / 100
+        is, half-up to 2 places against a target."""
+        if exact:
+            return (self.points * part).scaleb(-2)
+        return divide_half_up(self.points * part, whole, 2)
 
 
 @attrs.frozen
@@ -813,7 +802,7 @@ class CategoryNode:
         earned = sum((m.score for m in members), ZERO)
         maximum = self.declared - na_points
         capped = min(earned, maximum)
-        deducted, deductions = deduct(capped, self.deductions, readings, _category_floor)
+        deducted, deductions = deduct(capped, self.deductions, readings, "the category's score")
         return CategoryTrace(
             title=self.title,
             line=self.line,
@@ -862,23 +851,16 @@ def excused_rules(
 
 
 def deduct(
-    score: Decimal,
-    rules: Sequence[RuleNode],
-    readings: Readings,
-    cut: Callable[[Decimal, Decimal, Decimal], str],
+    score: Decimal, rules: Sequence[RuleNode], readings: Readings, place: str
 ) -> tuple[Decimal, tuple[RuleTrace, ...]]:
     """A category's or the total's own deductions from `score`, floored at 0: what they take
-    together (0 or less) and each one's trace."""
+    together (0 or less) and each one's trace; `place` names what the floor holds at 0."""
+
+    def cut(raw: Decimal, gave: Decimal, limit: Decimal) -> str:
+        return f"; {fmt(gave.copy_abs())} of it counted, {place} being at 0"
+
     outcomes = [rule.outcome(readings) for rule in rules]
     return Settlement(score, (), score, cut).traces(rules, outcomes, readings)
-
-
-def _category_floor(raw: Decimal, gave: Decimal, limit: Decimal) -> str:
-    return f"; {fmt(gave.copy_abs())} of it counted, the category's score being at 0"
-
-
-def _total_floor(raw: Decimal, gave: Decimal, limit: Decimal) -> str:
-    return f"; {fmt(gave.copy_abs())} of it counted, the total being at 0"
 
 
 @attrs.frozen
@@ -910,7 +892,7 @@ class RubricTree:
         # in the order written: struck vetoes act on the grade one after the other
         vetoes = tuple(sorted(found, key=lambda veto: (veto.line, veto.column)))
         before = base + bonus
-        deducted, deductions = deduct(before, self.deductions, readings, _total_floor)
+        deducted, deductions = deduct(before, self.deductions, readings, "the total")
         total = before + deducted
         grade = None
         if self.grades is not None:
@@ -1039,8 +1021,7 @@ class _Compiler:
             for e in excuses
             if isinstance(e, ast.NotApplicableWhen)
         )
-        reportable = any(isinstance(e, ast.NotApplicableAllowed) for e in excuses)
-        return Excuses(when, reportable)
+        return Excuses(when, na_allowed(excuses))
 
     def deductions(self, blocks: tuple[ast.Deductions, ...]) -> tuple[RuleNode, ...]:
         return tuple(self.rule(rule) for block in blocks for rule in block.rules)
@@ -1144,25 +1125,6 @@ def compile_tree(checked: CheckedRubric) -> RubricTree:
         requirements,
         grades,
         deductions,
-        MappingProxyType(reportable_names(checked.file)),
+        # the checker made the names unique
+        MappingProxyType({name: where for name, where, _ in reportable(checked.file)}),
     )
-
-
-def reportable_names(file: ast.RubricFile) -> dict[str, str]:
-    """What a data file may report 合理缺项 (`na allowed`), by the name it uses, with where it
-    stands (the checker made the names unique)."""
-    found: dict[str, str] = {}
-
-    def allowed(block: ast.Item | ast.Group | ast.Category) -> bool:
-        return any(isinstance(e, ast.NotApplicableAllowed) for e in block.not_applicable)
-
-    for category in file.categories:
-        if allowed(category):
-            found[category.title] = f"category '{category.title}'"
-        for member in category.members:
-            if isinstance(member, ast.Group) and allowed(member):
-                found[member.title] = f"group '{member.title}'"
-        for item in items_of(category):
-            if allowed(item):
-                found[item.id] = f"item {item.id}"
-    return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 import numbers
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from fractions import Fraction
 
@@ -206,6 +206,15 @@ def copy_indicators(indicators: object) -> dict[object, object]:
     return copied
 
 
+def closest(name: str, names: Iterable[str], limits: Limits) -> str | None:
+    """The known name a mistyped one most likely means; None for none, or for a name too long to
+    be a typo of one (comparing it would cost time for nothing)."""
+    if len(name) > limits.max_name_length:
+        return None
+    close = difflib.get_close_matches(name, list(names), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 @exactly
 def read_indicators(
     specs: Mapping[str, IndicatorSpec],
@@ -232,10 +241,8 @@ def read_indicators(
             problems.omitted += 1
             continue
         text = key if isinstance(key, str) else repr(key)
-        close = []
-        if len(text) <= limits.max_name_length:
-            close = difflib.get_close_matches(text, list(specs), n=1, cutoff=0.6)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
+        close = closest(text, specs, limits)
+        hint = f"; did you mean '{close}'?" if close else ""
         problems.add(clip(text, 80), f"unknown indicator{hint}")
     if problems.found or problems.omitted:
         raise IndicatorError(problems.found, problems.omitted)
@@ -260,9 +267,9 @@ def read_reported(
         name = key if isinstance(key, str) else str(key)  # a bare id in YAML may read as a number
         where = f"not_applicable '{clip(name, 80)}'"
         if name not in reportable:
-            close = difflib.get_close_matches(name, list(reportable), n=1, cutoff=0.6)
+            close = closest(name, reportable, limits)
             allowed = ", ".join(sorted(reportable)[:10]) or "none: no item says `na allowed`"
-            hint = f"did you mean '{close[0]}'? " if close else ""
+            hint = f"did you mean '{close}'? " if close else ""
             problems.add(where, f"the rubric allows no such 合理缺项 ({hint}allowed: {allowed})")
         elif not isinstance(reason, str) or not reason.strip():
             problems.add(where, f"{reportable[name]} is reported not applicable without a reason")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import difflib
-import functools
-import re
 from collections.abc import Collection, Iterator, Mapping
 from decimal import Decimal
 from types import MappingProxyType
@@ -15,7 +13,7 @@ from rubricdsl import ast
 from rubricdsl.errors import Diagnostic, RubricCompileError, diagnostic
 from rubricdsl.escape import clip
 from rubricdsl.exact import exactly
-from rubricdsl.parser import grammar_parser
+from rubricdsl.parser import keywords
 from rubricdsl.source import Span
 
 NUMERIC_KINDS = frozenset({"count", "percent", "score", "amount", "number"})
@@ -93,6 +91,24 @@ def items_of(category: ast.Category) -> Iterator[ast.Item]:
             yield member
 
 
+def reportable(file: ast.RubricFile) -> Iterator[tuple[str, str, Span]]:
+    """What a data file may report 合理缺项 (`na allowed`): the name it uses (an item's id, a
+    group's or category's title), where it stands ("item 5", "group '…'"), and its span."""
+    for category in file.categories:
+        if na_allowed(category.not_applicable):
+            yield category.title, f"category '{category.title}'", category.span
+        for member in category.members:
+            if isinstance(member, ast.Group) and na_allowed(member.not_applicable):
+                yield member.title, f"group '{member.title}'", member.span
+        for item in items_of(category):
+            if na_allowed(item.not_applicable):
+                yield item.id, f"item {item.id}", item.id_span
+
+
+def na_allowed(excuses: tuple[ast.Excuse, ...]) -> bool:
+    return any(isinstance(excuse, ast.NotApplicableAllowed) for excuse in excuses)
+
+
 def declared_points(member: ast.Group | ast.Item) -> Decimal:
     if isinstance(member, ast.Item):
         return member.points
@@ -140,17 +156,10 @@ def with_article(words: str) -> str:
     return ("an " if words[:1] in ("a", "e", "i", "o", "u") else "a ") + words
 
 
-@functools.cache
 def reserved_words() -> frozenset[str]:
-    """The grammar's keywords (`last`, `true`, `and`, `when`, `max`, …): read from the parser, so
-    that a keyword added to the grammar is reserved too. None of them may name an indicator or an
-    enum level: where a keyword is allowed, the parser reads it as the keyword."""
-    words = set()
-    for terminal in grammar_parser().terminals:
-        pattern = terminal.pattern
-        if pattern.type == "str" and re.fullmatch(r"[a-z][a-z0-9_]*", str(pattern.value)):
-            words.add(str(pattern.value))
-    return frozenset(words)
+    """The grammar's keywords (`last`, `true`, `and`, `when`, `max`, …), read from the parser so
+    that a keyword added to the grammar is reserved too."""
+    return keywords()
 
 
 # The values a numeric kind can take: (lowest, highest or None, whole numbers only, in words).
@@ -427,11 +436,8 @@ class _Checker:
         """A deductions block only deducts: negative points, or a `lowest` block."""
         for block in blocks:
             for rule in block.rules:
-                self.rule(rule)
-                if isinstance(rule, ast.Tiers):
-                    if not rule.lowest:  # the grammar admits only `lowest`; kept for safety
-                        self.error("bad-points", "a deductions block takes lowest tiers", rule.span)
-                elif rule.points > 0:
+                self.rule(rule)  # a `lowest` block (the only tiers allowed) checks its tiers
+                if not isinstance(rule, ast.Tiers) and rule.points > 0:
                     self.error(
                         "bad-points",
                         f"a deductions block deducts, but this rule gives "
@@ -447,24 +453,20 @@ class _Checker:
         seen: dict[str, tuple[str, Span]] = {
             item_id: (f"item {item_id}", item.id_span) for item_id, item in item_ids.items()
         }
-        for category in self.file.categories:
-            blocks: list[ast.Category | ast.Group] = [category]
-            blocks += [m for m in category.members if isinstance(m, ast.Group)]
-            for block in blocks:
-                if not any(isinstance(e, ast.NotApplicableAllowed) for e in block.not_applicable):
-                    continue
-                what = "category" if isinstance(block, ast.Category) else "group"
-                first = seen.get(block.title)
-                if first is not None:
-                    self.error(
-                        "ambiguous-na",
-                        f"{what} '{block.title}' may be reported 合理缺项 in a data file, but "
-                        f"{first[0]} (line {first[1].line}) has the same name",
-                        block.span,
-                        "a data file names a group or category by its title: make it unique",
-                    )
-                else:
-                    seen[block.title] = (f"{what} '{block.title}'", block.span)
+        for name, where, span in reportable(self.file):
+            if name in item_ids and where == f"item {name}":
+                continue  # an item's own id, in `seen` already
+            first = seen.get(name)
+            if first is not None:
+                self.error(
+                    "ambiguous-na",
+                    f"{where} may be reported 合理缺项 in a data file, but "
+                    f"{first[0]} (line {first[1].line}) has the same name",
+                    span,
+                    "a data file names a group or category by its title: make it unique",
+                )
+            else:
+                seen[name] = (where, span)
 
     def requirements(self) -> Iterator[ast.Requirement]:
         """Every requirement of the rubric: the file's, the categories', the items'."""

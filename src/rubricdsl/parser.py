@@ -337,8 +337,9 @@ def _unsupported_escape(text: str, quote: int) -> int | None:
 
 
 @functools.cache
-def _keywords() -> frozenset[str]:
-    """The words with a meaning in the grammar: and, or, not, when, …"""
+def keywords() -> frozenset[str]:
+    """The words with a meaning in the grammar: and, or, not, when, … (none of them may name an
+    indicator or an enum level: where a keyword is allowed, the parser reads it as the keyword)."""
     return frozenset(
         word
         for terminal in grammar_parser().terminals
@@ -401,7 +402,7 @@ def _hint_for(token: Token, error: UnexpectedToken, stack: list[Any], text: str)
             return hint
     if value == "," and {"NAME", "RBRACE"} <= expected:
         return "declarations are separated by spaces or newlines, not commas: a: bool  b: count"
-    if value != value.lower() and value.lower() in _keywords():
+    if value != value.lower() and value.lower() in keywords():
         return f"keywords are lowercase: write {value.lower()}, not {value}"
     at_rule_start = any(_keyword(name) == "highest" for name in expected)
     if token.type == "STRING" and at_rule_start:
@@ -416,8 +417,8 @@ def _hint_for(token: Token, error: UnexpectedToken, stack: list[Any], text: str)
         if in_enum:
             return "level names are lowercase"
         return "indicator names and keywords are lowercase"
-    keywords = [k for name in expected if (k := _keyword(name)) is not None and k.isalpha()]
-    close = difflib.get_close_matches(value, keywords, n=1, cutoff=0.6)
+    expected_words = [k for name in expected if (k := _keyword(name)) is not None and k.isalpha()]
+    close = difflib.get_close_matches(value, expected_words, n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
 
 
@@ -630,7 +631,7 @@ class _Reading:
             for start, end in self.indicator_blocks:
                 found = _declarations(self.text, start, end)
                 words |= found.names | found.levels
-            self._declared = frozenset(words & _keywords())
+            self._declared = frozenset(words & keywords())
         return self._declared
 
     def _as_name(self, error: UnexpectedInput) -> tuple[InteractiveParser | None, UnexpectedInput]:
@@ -702,7 +703,7 @@ class _Reading:
 def _keywords_in(text: str, start: int, end: int) -> frozenset[str]:
     """The keywords written in text[start:end] (not in strings or comments)."""
     pieces = (piece.group() for piece in _PIECE.finditer(text, start, end))
-    return frozenset(piece for piece in pieces if piece in _keywords())
+    return frozenset(piece for piece in pieces if piece in keywords())
 
 
 def _indicator_blocks(text: str) -> list[tuple[int, int]]:
