@@ -198,3 +198,14 @@ def test_a_reportable_title_must_name_one_thing():
     assert found.message == (
         "group '5' may be reported 合理缺项 in a data file, but item 5 (line 29) has the same name"
     )
+
+
+def test_a_reported_reason_is_escaped_in_every_report():
+    reason = "evil\x1b[31m\u202e reason\nnext line"
+    result = evaluate({"5": reason})
+    report = render_text(result)
+    assert "\x1b" not in report and "\u202e" not in report
+    assert "(合理缺项): evil\\x1b[31m\\u202e reason\\nnext line" in report
+    document = render_json(result)
+    assert "\x1b" not in document and "\u202e" not in document
+    assert json.loads(document)["items"][4]["na_reason"] == reason
