@@ -125,7 +125,7 @@ def test_an_internal_error_exits_70_with_one_line_and_no_traceback(capsys, monke
     def broken(*_args, **_kwargs):
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr("rubricdsl.cli.render_text", broken)
+    monkeypatch.setattr("rubricdsl.commands.score.render_text", broken)
     code, out, err = run(capsys, "score", RUBRIC, SAMPLE)
     assert code == 70
     assert out == ""
@@ -139,7 +139,7 @@ def test_debug_shows_the_traceback_of_an_internal_error(capsys, monkeypatch):
     def broken(*_args, **_kwargs):
         raise ZeroDivisionError("a bug")
 
-    monkeypatch.setattr("rubricdsl.cli.render_text", broken)
+    monkeypatch.setattr("rubricdsl.commands.score.render_text", broken)
     code, _, err = run(capsys, "score", "--debug", RUBRIC, SAMPLE)
     assert code == 70
     assert "Traceback (most recent call last)" in err

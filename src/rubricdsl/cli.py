@@ -1,22 +1,18 @@
-"""The command line: `rubricdsl score RUBRIC DATA` and `rubricdsl check RUBRIC`."""
+"""The command line: parse the arguments, run a command (see `commands/`), write its output."""
 
 from __future__ import annotations
 
 import argparse
-import codecs
 import os
 import sys
 import traceback
-from collections.abc import Mapping, Sequence
-from typing import NoReturn, TextIO, cast
+from collections.abc import Sequence
+from typing import NoReturn, TextIO
 
-from rubricdsl.api import load
-from rubricdsl.datafile import read_data
+from rubricdsl.commands import add_all
 from rubricdsl.errors import RubricError
 from rubricdsl.escape import clip, escape, escape_block
 from rubricdsl.limits import DEFAULT_LIMITS, MIB, Limits
-from rubricdsl.model import counted
-from rubricdsl.render import render_json, render_text
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1  # the rubric or the data file is wrong: the message says what and where
@@ -66,46 +62,8 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=_ArgumentParser
     )
-    score = commands.add_parser(
-        "score", parents=[common], help="score a district's data file with a rubric"
-    )
-    score.add_argument("rubric", help="the rubric file (.rubric)")
-    score.add_argument("data", help="the district's data, YAML or JSON, with indicators:")
-    score.add_argument("--format", choices=("text", "json"), default="text")
-    check = commands.add_parser(
-        "check", parents=[common], help="compile a rubric and print its warnings"
-    )
-    check.add_argument("rubric", help="the rubric file (.rubric)")
+    add_all(commands, common)
     return parser
-
-
-def _score(arguments: argparse.Namespace, limits: Limits) -> str:
-    rubric = load(arguments.rubric, limits)
-    data = read_data(arguments.data, limits)
-    # evaluate checks what the file reports (names, reasons) as it would a caller's mapping
-    reported = cast("Mapping[str, str]", data.not_applicable)
-    result = rubric.evaluate(data.indicators, reported)
-    if arguments.format == "json":
-        return render_json(result, data.meta, ascii_only=not _writes_unicode(sys.stdout)) + "\n"
-    return render_text(result, data.meta)
-
-
-def _check(arguments: argparse.Namespace, limits: Limits) -> str:
-    rubric = load(arguments.rubric, limits)
-    lines = [warning.render() for warning in rubric.warnings]
-    count = len(rubric.warnings)
-    lines.append(
-        f"{escape(arguments.rubric)}: ok, {counted(len(rubric.indicators), 'indicator')}, "
-        f"{counted(count, 'warning')}"
-    )
-    return "\n".join(lines) + "\n"
-
-
-def _writes_unicode(stream: TextIO | None) -> bool:
-    """Whether a stream can take any character: JSON for a GBK or ASCII console is written with
-    \\u escapes instead, which keep it valid where a backslash fallback would not."""
-    encoding = getattr(stream, "encoding", None) or "ascii"
-    return codecs.lookup(encoding).name.startswith("utf")
 
 
 def _say(message: str) -> None:
@@ -169,10 +127,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(stop.code) if isinstance(stop.code, int) else EXIT_USAGE
     limits = Limits(max_file_bytes=int(arguments.max_file_mb * MIB))
     try:
-        if arguments.command == "score":
-            output = _score(arguments, limits)
-        else:
-            output = _check(arguments, limits)
+        output = arguments.run(arguments, limits)
     except RubricError as error:
         _say(f"rubricdsl: {error}")
         return EXIT_BAD_INPUT
