@@ -6,10 +6,10 @@ import argparse
 from types import ModuleType
 from typing import Any
 
-from rubricdsl.commands import check, score
+from rubricdsl.commands import check, gaps, schema, score, status, template, whatif
 
 # Each module has NAME, HELP, add_arguments(parser) and run(arguments, limits) -> str.
-COMMANDS: tuple[ModuleType, ...] = (score, check)
+COMMANDS: tuple[ModuleType, ...] = (score, check, status, gaps, whatif, template, schema)
 
 
 def add_all(subparsers: argparse._SubParsersAction[Any], common: argparse.ArgumentParser) -> None:

@@ -1,0 +1,19 @@
+"""`rubricdsl status`: (being built for issue 7)."""
+
+from __future__ import annotations
+
+import argparse
+
+from rubricdsl.errors import RubricError
+from rubricdsl.limits import Limits
+
+NAME = "status"
+HELP = "(not yet built)"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    pass
+
+
+def run(arguments: argparse.Namespace, limits: Limits) -> str:
+    raise RubricError("rubricdsl status is not built yet")
