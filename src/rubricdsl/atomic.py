@@ -1,0 +1,70 @@
+"""Files written whole or not at all: a temporary file beside the target, renamed into place."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from rubricdsl.errors import RubricError
+from rubricdsl.escape import escape
+
+
+class OutputExistsError(RubricError):
+    """The target exists and may hold someone's work: refuse to replace it without --force."""
+
+
+class CannotWriteError(RubricError):
+    """The output could not be written (no such folder, no permission, disk full)."""
+
+
+def write_atomically(path: str | os.PathLike[str], data: bytes, *, replace: bool = True) -> None:
+    """Write `data` to `path` so that a reader (or a crash) sees either the old file whole or the
+    new one whole: into a temporary file in the same folder, flushed to disk, then renamed over
+    the target. With replace=False an existing target is refused (OutputExistsError)."""
+    target = Path(path)
+    if not replace and (target.exists() or target.is_symlink()):
+        raise OutputExistsError(
+            f"{escape(str(target))} exists; it may hold someone's work, so it is left alone "
+            "(use --force to replace it)"
+        )
+    folder = target.parent
+    try:
+        descriptor, temporary = tempfile.mkstemp(
+            prefix=f".{target.name}.", suffix=".part", dir=folder
+        )
+    except OSError as problem:
+        raise CannotWriteError(
+            f"cannot write {escape(str(target))}: {problem.strerror or problem}"
+        ) from None
+    try:
+        with os.fdopen(descriptor, "wb") as stream:
+            stream.write(data)
+            stream.flush()
+            os.fsync(stream.fileno())
+        if not replace:
+            # link() fails if the target appeared meanwhile; rename would silently replace it
+            os.link(temporary, target)
+            os.unlink(temporary)
+        else:
+            os.replace(temporary, target)
+    except FileExistsError:
+        _remove(temporary)
+        raise OutputExistsError(
+            f"{escape(str(target))} appeared while it was being written; it is left alone"
+        ) from None
+    except OSError as problem:
+        _remove(temporary)
+        raise CannotWriteError(
+            f"cannot write {escape(str(target))}: {problem.strerror or problem}"
+        ) from None
+    except BaseException:
+        _remove(temporary)
+        raise
+
+
+def _remove(path: str) -> None:
+    try:
+        os.unlink(path)
+    except OSError:
+        pass

@@ -1,0 +1,123 @@
+"""Several rubrics applied to one district's data: their shared indicators, the data split."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import cast
+
+import attrs
+
+from rubricdsl.api import Rubric
+from rubricdsl.errors import IndicatorError, IndicatorProblem, RubricError
+from rubricdsl.escape import escape
+from rubricdsl.exact import exactly
+from rubricdsl.inputs import closest, copy_indicators
+from rubricdsl.limits import DEFAULT_LIMITS
+from rubricdsl.model import IndicatorSpec
+from rubricdsl.trace import Result
+
+
+class RubricsDisagreeError(RubricError):
+    """Two rubrics declare one indicator name with different types, so no single data file
+    could serve both."""
+
+
+def _same_type(first: IndicatorSpec, second: IndicatorSpec) -> bool:
+    keep = ("kind", "allows_na", "unit", "series_length", "levels")
+    return all(getattr(first, field) == getattr(second, field) for field in keep)
+
+
+def shared_indicators(rubrics: Sequence[Rubric]) -> dict[str, IndicatorSpec]:
+    """Every indicator any of the rubrics declares, once (the first declaration, in the order
+    given). A name two rubrics declare differently is a RubricsDisagreeError naming both."""
+    found: dict[str, IndicatorSpec] = {}
+    declared_in: dict[str, Rubric] = {}
+    for rubric in rubrics:
+        for name, spec in rubric.indicators.items():
+            first = found.get(name)
+            if first is None:
+                found[name] = spec
+                declared_in[name] = rubric
+            elif not _same_type(first, spec):
+                other = declared_in[name]
+                raise RubricsDisagreeError(
+                    f"{escape(rubric.source_name)}:{spec.span.line}:{spec.span.column}: "
+                    f"{name} is declared {spec.describe()}"
+                    f"{' or na' if spec.allows_na else ''}, but "
+                    f"{escape(other.source_name)}:{first.span.line}:{first.span.column} "
+                    f"declares it {first.describe()}{' or na' if first.allows_na else ''}; "
+                    "one data file serves both, so declare it the same way in both"
+                )
+    return found
+
+
+@attrs.frozen
+class Evaluations:
+    """Each rubric's result on one district's data, in the order the rubrics were given."""
+
+    rubrics: tuple[Rubric, ...]
+    results: tuple[Result, ...]
+
+    def pairs(self) -> tuple[tuple[Rubric, Result], ...]:
+        return tuple(zip(self.rubrics, self.results, strict=True))
+
+
+@exactly
+def evaluate_all(
+    rubrics: Sequence[Rubric],
+    indicators: Mapping[str, object],
+    not_applicable: Mapping[str, str] | None = None,
+) -> Evaluations:
+    """Score one data file with several rubrics: each gets the indicators it declares and the
+    合理缺项 reports it allows. A name no rubric declares (or allows) is an IndicatorError with
+    the closest name any of them knows."""
+    rubrics = tuple(rubrics)
+    if not rubrics:
+        raise RubricError("no rubric given")
+    known = shared_indicators(rubrics)
+    given = copy_indicators(indicators)
+    reported = copy_indicators(not_applicable) if not_applicable is not None else {}
+    _refuse_unknown(given, known, reported, rubrics)
+    results = []
+    for rubric in rubrics:
+        # a missing indicator stays missing, so the rubric's own check names it
+        own = {name: given[name] for name in rubric.indicators if name in given}
+        # evaluate checks each reason (present, a text, within limits) as it reads it
+        allowed = cast(
+            "dict[str, str]",
+            {str(key): why for key, why in reported.items() if str(key) in rubric.reportable},
+        )
+        results.append(rubric.evaluate(own, allowed))
+    return Evaluations(rubrics, tuple(results))
+
+
+def _refuse_unknown(
+    given: Mapping[object, object],
+    known: Mapping[str, IndicatorSpec],
+    reported: Mapping[object, object],
+    rubrics: Sequence[Rubric],
+) -> None:
+    problems: list[IndicatorProblem] = []
+    for key in given:
+        if isinstance(key, str) and key in known:
+            continue
+        text = key if isinstance(key, str) else repr(key)
+        close = closest(text, known, DEFAULT_LIMITS)
+        hint = f"; did you mean '{close}'?" if close else ""
+        problems.append(IndicatorProblem(text, f"no rubric declares this indicator{hint}"))
+    allowed = {name for rubric in rubrics for name in rubric.reportable}
+    for key in reported:
+        name = str(key)
+        if name not in allowed:
+            close = closest(name, allowed, DEFAULT_LIMITS)
+            hint = f"did you mean '{close}'? " if close else ""
+            listed = ", ".join(sorted(allowed)[:10]) or "none: no item says `na allowed`"
+            problems.append(
+                IndicatorProblem(
+                    f"not_applicable '{name}'",
+                    f"no rubric allows such a 合理缺项 ({hint}allowed: {listed})",
+                )
+            )
+    if problems:
+        limit = DEFAULT_LIMITS.max_problems
+        raise IndicatorError(problems[:limit], max(0, len(problems) - limit))
