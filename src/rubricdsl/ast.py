@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 import attrs
@@ -277,6 +278,26 @@ class Requirement:
 
 
 @attrs.frozen
+class Task:
+    """`task 1 "title" { require … }`: a checklist task, done when all its requirements hold."""
+
+    id: str
+    title: str
+    requirements: tuple[Requirement, ...]
+    span: Span
+    id_span: Span
+
+
+@attrs.frozen
+class Checklist:
+    """`checklist "一是 …" { task … }`: a section of a checklist and its tasks."""
+
+    title: str
+    tasks: tuple[Task, ...]
+    span: Span
+
+
+@attrs.frozen
 class NotApplicableWhen:
     """`na when condition "reason"`: the whole item, group or category is 合理缺项 when it
     holds."""
@@ -384,3 +405,8 @@ class RubricFile:
     requirements: tuple[Requirement, ...] = ()
     grades: tuple[Grades, ...] = ()  # at most one; the checker says so
     deductions: tuple[Deductions, ...] = ()  # from the total
+    checklists: tuple[Checklist, ...] = ()
+
+    def tasks(self) -> Iterator[Task]:
+        for checklist in self.checklists:
+            yield from checklist.tasks

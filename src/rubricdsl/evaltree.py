@@ -30,6 +30,7 @@ from rubricdsl.trace import (
     Result,
     RubricInfo,
     RuleTrace,
+    TaskTrace,
     VetoTrace,
 )
 
@@ -469,6 +470,19 @@ class RequirementNode:
 
 
 @attrs.frozen
+class TaskNode:
+    id: str
+    title: str
+    line: int
+    section: str
+    requirements: tuple[RequirementNode, ...]
+
+    def evaluate(self, readings: Readings) -> TaskTrace:
+        traces = tuple(requirement.evaluate(readings) for requirement in self.requirements)
+        return TaskTrace(self.id, self.title, self.line, self.section, traces)
+
+
+@attrs.frozen
 class VetoNode:
     text: str
     line: int
@@ -876,6 +890,7 @@ class RubricTree:
     deductions: tuple[RuleNode, ...] = ()  # from the total, floored at 0
     # what a data file may report 合理缺项 (`na allowed`): name → where it stands
     reportable: Mapping[str, str] = MappingProxyType({})
+    tasks: tuple[TaskNode, ...] = ()
 
     @exactly
     def evaluate(self, readings: Readings, reported: Reported = NOTHING_REPORTED) -> Result:
@@ -894,6 +909,13 @@ class RubricTree:
         before = base + bonus
         deducted, deductions = deduct(before, self.deductions, readings, "the total")
         total = before + deducted
+        tasks = tuple(task.evaluate(readings) for task in self.tasks)
+        # the categories' and items' requirements, the tasks', then the rubric's own
+        own = [requirement.evaluate(readings) for requirement in self.requirements]
+        among_tasks = [requirement for task in tasks for requirement in task.requirements]
+        rubric_wide = sum(1 for requirement in own if requirement.scope == "rubric")
+        cut = len(own) - rubric_wide
+        requirements = tuple(own[:cut] + among_tasks + own[cut:])
         grade = None
         if self.grades is not None:
             graded = total if self.grades.basis == "total" else base
@@ -908,9 +930,10 @@ class RubricTree:
             categories=categories,
             all_vetoes=vetoes,
             warnings=self.warnings,
-            requirements=tuple(r.evaluate(readings) for r in self.requirements),
+            requirements=requirements,
             grade=grade,
             deductions=deductions,
+            tasks=tasks,
         )
 
 
@@ -1036,6 +1059,19 @@ class _Compiler:
             scope,
         )
 
+    def tasks(self, file: ast.RubricFile) -> tuple[TaskNode, ...]:
+        return tuple(
+            TaskNode(
+                task.id,
+                task.title,
+                task.span.line,
+                checklist.title,
+                tuple(self.requirement(r, f"task {task.id}") for r in task.requirements),
+            )
+            for checklist in file.checklists
+            for task in checklist.tasks
+        )
+
     def requirements(self, file: ast.RubricFile) -> tuple[RequirementNode, ...]:
         """Every requirement with where it stands: items' and categories' in the order written,
         then the rubric's own."""
@@ -1127,4 +1163,5 @@ def compile_tree(checked: CheckedRubric) -> RubricTree:
         deductions,
         # the checker made the names unique
         MappingProxyType({name: where for name, where, _ in reportable(checked.file)}),
+        compiler.tasks(checked.file),
     )

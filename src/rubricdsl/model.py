@@ -414,6 +414,7 @@ class _Checker:
                     item_ids[item.id] = item
                 self.item(item)
         self.deductions(self.file.deductions)
+        self.checklists()
         self._reported_names(item_ids)
         for veto in self.file.vetoes:
             self.condition(veto.condition)
@@ -469,12 +470,46 @@ class _Checker:
                 seen[name] = (where, span)
 
     def requirements(self) -> Iterator[ast.Requirement]:
-        """Every requirement of the rubric: the file's, the categories', the items'."""
+        """Every requirement of the rubric: the file's, the categories', the items', the
+        checklist tasks'."""
         yield from self.file.requirements
         for category in self.file.categories:
             yield from category.requirements
             for item in items_of(category):
                 yield from item.requirements
+        for task in self.file.tasks():
+            yield from task.requirements
+
+    def checklists(self) -> None:
+        """Every checklist section has tasks, every task requirements, each task its own id (a
+        district's plan names a task by it)."""
+        task_ids: dict[str, ast.Task] = {}
+        for checklist in self.file.checklists:
+            if not checklist.tasks:
+                self.error(
+                    "empty-checklist",
+                    f"checklist '{checklist.title}' has no tasks",
+                    checklist.span,
+                    'write its tasks: task 1 "…" { require <condition> "…" }',
+                )
+            for task in checklist.tasks:
+                first = task_ids.get(task.id)
+                if first is not None:
+                    self.error(
+                        "duplicate-task",
+                        f"task id '{task.id}' is used twice",
+                        task.id_span,
+                        f"first used on line {first.span.line}",
+                    )
+                else:
+                    task_ids[task.id] = task
+                if not task.requirements:
+                    self.error(
+                        "empty-task",
+                        f"task {task.id} has no requirements, so nothing could show it done",
+                        task.span,
+                        'write what makes it done: require <condition> "…"',
+                    )
 
     def _bonus_without_maximum(self, bonus_max: Decimal) -> None:
         """One error, at the first bonus category, when the rubric has no bonus maximum (no

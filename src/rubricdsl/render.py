@@ -397,6 +397,7 @@ def render_text(result: Result, meta: Mapping[Any, object] | None = None) -> str
         lines.append("  ".join(_meta_field(key, value) for key, value in meta.items()))
     lines.append("")
     if not result.categories:  # a checklist: requirements only, nothing scored
+        lines += _tasks_block(result)
         lines += _requirements_block(result)[:-1]
         return escape_block("\n".join(lines) + _warnings_line(result))
     for category in result.categories:
@@ -417,6 +418,7 @@ def render_text(result: Result, meta: Mapping[Any, object] | None = None) -> str
     lines += _totals(result)
     lines.append("")
     lines += _vetoes_block(result)
+    lines += _tasks_block(result)
     lines += _requirements_block(result)
     found = losses(result)
     lines.append("Points not earned, largest first (what the item would gain if the rule were")
@@ -467,6 +469,31 @@ def _requirements_block(result: Result) -> list[str]:
         for requirement in result.requirements
     ]
     return [heading, *("  " + line for line in table(rows)), ""]
+
+
+TASK_WORDS = {MET: "done", NOT_MET: "NOT DONE", NOT_APPLICABLE: "n/a"}
+
+
+def _tasks_block(result: Result) -> list[str]:
+    """The checklist's tasks by section: done, not done (with what is missing) or n/a."""
+    if not result.tasks:
+        return []
+    done = sum(1 for task in result.tasks if task.done)
+    lines = [f"Checklist: {done} of {counted(len(result.tasks), 'task')} done"]
+    section = None
+    for task in result.tasks:
+        if task.section != section:
+            section = task.section
+            lines.append(f"  {escape(section)}")
+        lines.append(
+            f"    {TASK_WORDS[task.status]:<8}  task {escape(task.id)}  {escape(task.title)}"
+        )
+        for requirement in task.unmet:
+            lines.append(
+                f"              not met, line {requirement.line}: {escape(requirement.text)}"
+                f"  ({escape(requirement.values_text())})"
+            )
+    return [*lines, ""]
 
 
 META_WIDTH = 200

@@ -193,6 +193,45 @@ class RequirementTrace:
         }
 
 
+@attrs.frozen
+class TaskTrace:
+    """A checklist task (附件1's 六个一): `met` when every requirement of it holds, `not_met` when
+    one does not, `not_applicable` when all of them are excused (合理缺项)."""
+
+    id: str
+    title: str
+    line: int
+    section: str  # the checklist section it stands in ("一是 …")
+    requirements: tuple[RequirementTrace, ...]
+
+    @property
+    def status(self) -> str:
+        statuses = {requirement.status for requirement in self.requirements}
+        if NOT_MET in statuses:
+            return NOT_MET
+        if statuses == {NOT_APPLICABLE}:
+            return NOT_APPLICABLE
+        return MET
+
+    @property
+    def done(self) -> bool:
+        return self.status == MET
+
+    @property
+    def unmet(self) -> tuple[RequirementTrace, ...]:
+        return tuple(requirement for requirement in self.requirements if requirement.unmet)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "line": self.line,
+            "section": self.section,
+            "status": self.status,
+            "requirements": [requirement.to_dict() for requirement in self.requirements],
+        }
+
+
 class Reachable:
     """What items, groups and categories tell of their reach, from max, unreachable, na_points."""
 
@@ -392,6 +431,8 @@ class Result:
     grade: GradeTrace | None = None
     # the deductions from the total (`deductions { … }` at the top level)
     deductions: tuple[RuleTrace, ...] = ()
+    # the checklist's tasks, in the order written (their requirements are in `requirements` too)
+    tasks: tuple[TaskTrace, ...] = ()
 
     @property
     @exactly
@@ -435,6 +476,12 @@ class Result:
                 return item
         raise KeyError(item_id)
 
+    def task(self, task_id: str) -> TaskTrace:
+        for task in self.tasks:
+            if task.id == task_id:
+                return task
+        raise KeyError(task_id)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "rubric": self.rubric.to_dict(),
@@ -453,5 +500,6 @@ class Result:
             "grade": self.grade.to_dict() if self.grade is not None else None,
             "requirements": [requirement.to_dict() for requirement in self.requirements],
             "deductions": [rule.to_dict() for rule in self.deductions],
+            "tasks": [task.to_dict() for task in self.tasks],
             "warnings": [warning.to_dict() for warning in self.warnings],
         }

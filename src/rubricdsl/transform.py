@@ -47,9 +47,18 @@ class ToAst(Transformer[Token, Any]):
         requirements = tuple(c for c in children if isinstance(c, ast.Requirement))
         grades = tuple(c for c in children if isinstance(c, ast.Grades))
         deductions = tuple(c for c in children if isinstance(c, ast.Deductions))
+        checklists = tuple(c for c in children if isinstance(c, ast.Checklist))
         span = Span(1, 1, 1, 1) if meta.empty else span_of(meta)
         return ast.RubricFile(
-            header, declarations, categories, vetoes, span, requirements, grades, deductions
+            header,
+            declarations,
+            categories,
+            vetoes,
+            span,
+            requirements,
+            grades,
+            deductions,
+            checklists,
         )
 
     def title(self, meta: Meta, children: list[Token]) -> ast.HeaderField:
@@ -146,6 +155,20 @@ class ToAst(Transformer[Token, Any]):
 
     def total(self, meta: Meta, children: list[Token]) -> Decimal:
         return number(children[0])
+
+    def checklist(self, meta: Meta, children: list[Any]) -> ast.Checklist:
+        title, *tasks = children
+        return ast.Checklist(unquote(title), tuple(tasks), span_of(meta))
+
+    def task(self, meta: Meta, children: list[Any]) -> ast.Task:
+        id_token, title, *requirements = children
+        return ast.Task(
+            item_id(id_token),
+            unquote(title),
+            tuple(requirements),
+            span_of(meta),
+            token_span(id_token),
+        )
 
     def item(self, meta: Meta, children: list[Any]) -> ast.Item:
         id_token, title, points, *members = children

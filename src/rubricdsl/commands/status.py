@@ -1,19 +1,60 @@
-"""`rubricdsl status`: (being built for issue 7)."""
+"""`rubricdsl status --plan FILE --data FILE RUBRIC...`: the campaign as of a day."""
 
 from __future__ import annotations
 
 import argparse
+import datetime
+import json
+import sys
 
-from rubricdsl.errors import RubricError
+from rubricdsl.api import load
+from rubricdsl.campaign import evaluate_all
+from rubricdsl.commands.output import writes_unicode
+from rubricdsl.datafile import read_data
+from rubricdsl.i18n import LANGUAGES, language
 from rubricdsl.limits import Limits
+from rubricdsl.owners import points_by_owner
+from rubricdsl.plan import read_plan
+from rubricdsl.reports.text import status_text
+from rubricdsl.status import campaign_status
 
 NAME = "status"
-HELP = "(not yet built)"
+HELP = (
+    "the campaign as of a day: the phase, each item and task done, open, overdue or not "
+    "applicable, what each responsible unit owes, and the points by owner"
+)
+
+
+def day(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (write 2021-08-01)") from None
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    pass
+    parser.add_argument("rubrics", nargs="+", metavar="RUBRIC", help="the rubric files")
+    parser.add_argument("--plan", required=True, help="the district's plan (owners, deadlines)")
+    parser.add_argument("--data", required=True, help="the district's data: YAML, JSON or xlsx")
+    parser.add_argument(
+        "--as-of", type=day, default=None, metavar="DATE", help="the day (default: today)"
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--lang", choices=LANGUAGES, default=None, help="the report's language (default: locale)"
+    )
 
 
 def run(arguments: argparse.Namespace, limits: Limits) -> str:
-    raise RubricError("rubricdsl status is not built yet")
+    rubrics = [load(path, limits) for path in arguments.rubrics]
+    plan = read_plan(arguments.plan, rubrics, limits)
+    data = read_data(arguments.data, limits)
+    evaluations = evaluate_all(rubrics, data.indicators, data.not_applicable)  # type: ignore[arg-type]
+    as_of = arguments.as_of or datetime.date.today()
+    status = campaign_status(evaluations, plan, as_of)
+    owners = points_by_owner(evaluations, plan)
+    if arguments.format == "json":
+        document = {**status.to_dict(), "owners": [unit.to_dict() for unit in owners]}
+        ascii_only = not writes_unicode(sys.stdout)
+        return json.dumps(document, ensure_ascii=ascii_only, indent=2) + "\n"
+    return status_text(status, owners, language(arguments.lang))

@@ -1,0 +1,1 @@
+"""Reports people read, one module per format: text, Markdown, HTML (from template files)."""
