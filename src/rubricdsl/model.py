@@ -259,7 +259,9 @@ class _Checker:
         title = self._header_text(seen, "rubric")
         year = self._header_year(seen)
         # A checklist (requirements, no categories) scores nothing and needs no base.
-        checklist = not self.file.categories and any(True for _ in self.requirements())
+        checklist = not self.file.categories and (
+            bool(self.file.checklists) or any(True for _ in self.requirements())
+        )
         base = self._header_points(seen, "base", required=not checklist)
         bonus = self._header_points(seen, "bonus", required=False)
         return title, year, base, bonus
