@@ -9,13 +9,17 @@ import sys
 
 from rubricdsl.api import load
 from rubricdsl.campaign import evaluate_all
-from rubricdsl.commands.output import writes_unicode
+from rubricdsl.commands.output import add_report_options, deliver, writes_unicode
 from rubricdsl.datafile import read_data
-from rubricdsl.i18n import LANGUAGES, language
+from rubricdsl.escape import json_escape
+from rubricdsl.i18n import language
 from rubricdsl.limits import Limits
 from rubricdsl.owners import points_by_owner
 from rubricdsl.plan import read_plan
+from rubricdsl.reports.html import render_html
+from rubricdsl.reports.markdown import render_markdown
 from rubricdsl.reports.text import status_text
+from rubricdsl.reports.view import build_view
 from rubricdsl.status import campaign_status
 
 NAME = "status"
@@ -39,10 +43,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--as-of", type=day, default=None, metavar="DATE", help="the day (default: today)"
     )
-    parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument(
-        "--lang", choices=LANGUAGES, default=None, help="the report's language (default: locale)"
-    )
+    add_report_options(parser)
 
 
 def run(arguments: argparse.Namespace, limits: Limits) -> str:
@@ -53,8 +54,24 @@ def run(arguments: argparse.Namespace, limits: Limits) -> str:
     as_of = arguments.as_of or datetime.date.today()
     status = campaign_status(evaluations, plan, as_of)
     owners = points_by_owner(evaluations, plan)
+    lang = language(arguments.lang)
     if arguments.format == "json":
-        document = {**status.to_dict(), "owners": [unit.to_dict() for unit in owners]}
-        ascii_only = not writes_unicode(sys.stdout)
-        return json.dumps(document, ensure_ascii=ascii_only, indent=2) + "\n"
-    return status_text(status, owners, language(arguments.lang))
+        document = {
+            **status.to_dict(),
+            "owners": [unit.to_dict() for unit in owners],
+            "results": [result.to_dict() for result in evaluations.results],
+        }
+        ascii_only = arguments.output is None and not writes_unicode(sys.stdout)
+        text = json_escape(json.dumps(document, ensure_ascii=ascii_only, indent=2)) + "\n"
+    elif arguments.format in ("markdown", "html"):
+        view = build_view(
+            lang,
+            [(result, f"results/{index}/") for index, result in enumerate(evaluations.results)],
+            meta=data.meta,
+            status=status,
+            owners=owners,
+        )
+        text = render_html(view) if arguments.format == "html" else render_markdown(view)
+    else:
+        text = status_text(status, owners, lang)
+    return deliver(text, arguments.output)
