@@ -12,6 +12,7 @@ from typing import NoReturn, TextIO
 from rubricdsl.commands import add_all
 from rubricdsl.errors import RubricError
 from rubricdsl.escape import clip, escape, escape_block
+from rubricdsl.i18n import language, speaking
 from rubricdsl.limits import DEFAULT_LIMITS, MIB, Limits
 
 EXIT_OK = 0
@@ -127,7 +128,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(stop.code) if isinstance(stop.code, int) else EXIT_USAGE
     limits = Limits(max_file_bytes=int(arguments.max_file_mb * MIB))
     try:
-        output = arguments.run(arguments, limits)
+        with speaking(language(getattr(arguments, "lang", None))):
+            output = arguments.run(arguments, limits)
     except RubricError as error:
         _say(f"rubricdsl: {error}")
         return EXIT_BAD_INPUT

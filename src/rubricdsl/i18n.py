@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import gettext
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cache
 from pathlib import Path
 
@@ -43,3 +45,23 @@ def translator(lang: str) -> Translate:
     Use it as `_ = translator(lang)` so that Babel's extractor finds every `_("…")`."""
     catalog = gettext.translation(DOMAIN, localedir=CATALOGS, languages=[lang], fallback=True)
     return catalog.gettext
+
+
+# The language of messages about a district's data while a command runs (the CLI sets it from
+# --lang or the locale); a library caller gets English unless it chooses with `speaking`.
+_SPOKEN: ContextVar[str] = ContextVar("rubricdsl_language", default="en")
+
+
+@contextmanager
+def speaking(lang: str) -> Iterator[None]:
+    """Messages about the data made inside this block are in `lang`."""
+    token = _SPOKEN.set(language(lang))
+    try:
+        yield
+    finally:
+        _SPOKEN.reset(token)
+
+
+def _(message: str) -> str:
+    """A message about the data in the language being spoken (see `speaking`)."""
+    return translator(_SPOKEN.get())(message)
