@@ -7,8 +7,8 @@ import json
 from html.parser import HTMLParser
 
 import pytest
-from tests.browser import render, screenshot
 
+from browser import render, screenshot
 from rubricdsl.cli import main
 
 RUBRICS = ["rubrics/2020/anhui-six-ones.rubric", "rubrics/2020/anhui-quality-county.rubric"]

@@ -1,21 +1,29 @@
-"""A district's data file (YAML or JSON): indicators and meta, numbers read as exact decimals."""
+"""A district's data file (YAML, JSON or a workbook written by `rubricdsl template`): indicators,
+meta, 合理缺项 reports and evidence, numbers read as exact decimals."""
 
 from __future__ import annotations
 
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, localcontext
 from typing import Any
 
 import attrs
 import yaml
 
-from rubricdsl.errors import RubricArgumentError, RubricError
+from rubricdsl.errors import (
+    IndicatorError,
+    IndicatorProblem,
+    RubricArgumentError,
+    RubricError,
+    more_line,
+)
 from rubricdsl.escape import clip, escape, escape_block, shown
 from rubricdsl.exact import EXACT
-from rubricdsl.files import read_text
+from rubricdsl.files import path_text, read_text
+from rubricdsl.inputs import closest
 from rubricdsl.limits import (
     DEFAULT_LIMITS,
     Limits,
@@ -24,7 +32,7 @@ from rubricdsl.limits import (
     number_text_problem,
 )
 
-TOP_LEVEL_KEYS = ("indicators", "meta", "not_applicable")
+TOP_LEVEL_KEYS = ("indicators", "meta", "not_applicable", "evidence")
 
 
 class DataFileError(RubricError):
@@ -57,6 +65,8 @@ class DataFile:
     meta: Mapping[str, object]
     # items (groups, categories) the district reports 合理缺项 as a whole: id → reason
     not_applicable: Mapping[object, object] = attrs.Factory(dict)
+    # indicator → the references that back its value (document numbers, file names, links)
+    evidence: Mapping[str, tuple[str, ...]] = attrs.Factory(dict)
 
 
 class _ExactConstructor(yaml.constructor.SafeConstructor):
@@ -348,10 +358,15 @@ def parse_data(text: str, source_name: str, limits: Limits = DEFAULT_LIMITS) -> 
         raise DataFileError(
             f"{name}: not valid YAML: {escape_block(clip(str(error), 1000))}"
         ) from None
-    return _shape(document, name)
+    return _shape(document, name, lambda path: _place(text, path), limits)
 
 
-def _shape(document: object, source_name: str) -> DataFile:
+def _shape(
+    document: object,
+    source_name: str,
+    place: _Locator = lambda path: None,
+    limits: Limits = DEFAULT_LIMITS,
+) -> DataFile:
     if not isinstance(document, Mapping):
         raise DataFileError(
             f"{source_name}: expected a mapping with 'indicators:' (and optional 'meta:')"
@@ -361,7 +376,7 @@ def _shape(document: object, source_name: str) -> DataFile:
         more = f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else ""
         raise DataFileError(
             f"{source_name}: unknown top-level key(s) {', '.join(unknown[:5])}{more}; "
-            "expected 'indicators:' and optional 'meta:' and 'not_applicable:'"
+            "expected 'indicators:' and optional 'meta:', 'not_applicable:' and 'evidence:'"
         )
     indicators = document.get("indicators")
     if not isinstance(indicators, Mapping):
@@ -378,10 +393,189 @@ def _shape(document: object, source_name: str) -> DataFile:
         raise DataFileError(
             f"{source_name}: 'not_applicable:' must be a mapping of item ids to reasons"
         )
-    return DataFile(indicators=dict(indicators), meta=dict(meta), not_applicable=dict(reported))
+    evidence = _evidence(document.get("evidence"), source_name, place, limits)
+    return DataFile(
+        indicators=dict(indicators),
+        meta=dict(meta),
+        not_applicable=dict(reported),
+        evidence=evidence,
+    )
+
+
+# ---- evidence: references (document numbers, file names, links) that back a value ----------
+
+# Where a value is written: a path of keys and list positions from the top of the document
+# (a path ending in _KEY for the key itself) → (line, column), or None when unknown.
+_Locator = Callable[[tuple[object, ...]], "tuple[int, int] | None"]
+
+
+class _Key:
+    """The last step of a path that means the key, not its value."""
+
+
+_KEY = _Key()
+
+
+def _evidence(
+    given: object, source_name: str, place: _Locator, limits: Limits
+) -> dict[str, tuple[str, ...]]:
+    """The `evidence:` section checked: each indicator name mapped to one reference (a line of
+    text) or a list of them. Every problem is listed at once, each with its line and column."""
+    if given is None:  # no evidence, or `evidence:` left empty
+        return {}
+    problems: list[str] = []
+
+    def problem(path: tuple[object, ...], message: str) -> None:
+        where = source_name
+        found = place(("evidence", *path))
+        if found is not None:
+            where += f":{found[0]}:{found[1]}"
+        problems.append(f"{where}: {message}")
+
+    if not isinstance(given, Mapping):
+        problem((), "'evidence:' must be a mapping of indicator names to references")
+        raise DataFileError(problems[0])
+    found: dict[str, tuple[str, ...]] = {}
+    for key, value in given.items():
+        if not isinstance(key, str):
+            problem((key, _KEY), f"evidence: {shown(str(key), 40)} is not an indicator name")
+            continue
+        name = f"evidence for '{shown(key, 80)}'"
+        if isinstance(value, str):
+            references: list[tuple[tuple[object, ...], object]] = [((key,), value)]
+        elif isinstance(value, list):
+            if not value:
+                problem((key,), f"{name}: an empty list; give a reference or leave the name out")
+            references = [((key, position), element) for position, element in enumerate(value)]
+        else:
+            problem((key,), f"{name}: {_reference_problem(value)}")
+            continue
+        kept: list[str] = []
+        for path, reference in references:
+            if isinstance(reference, str) and reference.strip() and not _BREAKS & set(reference):
+                kept.append(reference.strip())
+            else:
+                problem(path, f"{name}: {_reference_problem(reference)}")
+        if kept and len(kept) == len(references):
+            found[key] = tuple(kept)
+    if problems:
+        shown_problems = problems[: limits.max_problems]
+        if len(problems) > len(shown_problems):
+            shown_problems.append(more_line(len(shown_problems), len(problems), "problems"))
+        raise DataFileError("\n".join(shown_problems))
+    return found
+
+
+# Line breaks: a reference is one line (Python's str.splitlines breaks at each of these).
+LINE_BREAKS = "\n\r\u2028\u2029\x85\x0b\x0c"
+_BREAKS = frozenset(LINE_BREAKS)
+
+
+def _reference_problem(reference: object) -> str:
+    if reference is None:
+        return "left empty; give a document number, a file name or a link, or leave it out"
+    if isinstance(reference, str):
+        if not reference.strip():
+            return "an empty reference; give a document number, a file name or a link"
+        return "a reference is one line; give several as a list"
+    if isinstance(reference, bool):
+        kind = "true/false"
+    elif isinstance(reference, (int, float, Decimal)):
+        kind = "a number"
+    elif isinstance(reference, Mapping):
+        kind = "a mapping"
+    elif isinstance(reference, list):
+        kind = "a list"
+    else:
+        kind = "not text"
+    return (
+        f"{shown(str(reference), 40)} is {kind}, not a reference: give a document number, a "
+        'file name or a link as text (quote a number: "25")'
+    )
+
+
+def _place(text: str, path: tuple[object, ...]) -> tuple[int, int] | None:
+    """Where the value at `path` is written in a YAML (or JSON) text, composed again only when a
+    problem needs its place; None when it cannot be found."""
+    wants_key = bool(path) and path[-1] is _KEY
+    steps = path[:-1] if wants_key else path
+    loader = _ExactLoader(text)
+    try:
+        node = loader.get_single_node()
+        for index, step in enumerate(steps):
+            if isinstance(node, yaml.MappingNode):
+                pairs = [
+                    (key, value)
+                    for key, value in node.value
+                    if isinstance(key, yaml.ScalarNode)
+                    and loader.construct_object(key, deep=True) == step
+                ]
+                if not pairs:
+                    return None
+                key_node, value_node = pairs[-1]
+                node = key_node if wants_key and index == len(steps) - 1 else value_node
+            elif (
+                isinstance(node, yaml.SequenceNode)
+                and type(step) is int
+                and 0 <= step < len(node.value)
+            ):
+                node = node.value[step]
+            else:
+                return None
+        mark = _at(node.start_mark) if node is not None else {}
+        return (mark["line"], mark["column"]) if mark else None
+    except Exception:  # a place is a nicety: the message stands without it
+        return None
+    finally:
+        loader.dispose()
+
+
+def check_evidence(
+    evidence: Mapping[str, object], known_names: Iterable[str], limits: Limits = DEFAULT_LIMITS
+) -> None:
+    """Evidence given for a name no rubric declares is an IndicatorError naming each such
+    name (`evidence '<name>'`) with the closest declared one; nothing happens otherwise."""
+    known = list(known_names)
+    known_set = set(known)
+    problems: list[IndicatorProblem] = []
+    omitted = 0
+    for name in evidence:
+        if name in known_set:
+            continue
+        if len(problems) >= limits.max_problems:
+            omitted += 1
+            continue
+        close = closest(name, known, limits)
+        hint = f"; did you mean '{close}'?" if close else ""
+        problems.append(
+            IndicatorProblem(
+                f"evidence '{clip(name, 80)}'",
+                f"evidence for an indicator no rubric declares{hint}",
+            )
+        )
+    if problems:
+        raise IndicatorError(problems, omitted)
+
+
+# Spreadsheets rubricdsl cannot read, and what to do instead.
+_OTHER_SPREADSHEETS = (".xls", ".xlsb", ".ods", ".et", ".numbers")
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
 
 
 def read_data(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> DataFile:
-    """Read a district's data file from disk (a regular file within the size limit)."""
+    """Read a district's data file from disk (a regular file within the size limit): a
+    workbook written by `rubricdsl template` when the name ends in .xlsx, JSON in .json, YAML
+    otherwise."""
+    name = path_text(path, "data file")
+    suffix = os.path.splitext(name)[1].lower()
+    if suffix in WORKBOOK_SUFFIXES:
+        from rubricdsl.workbook import read_workbook  # openpyxl is loaded only when needed
+
+        return read_workbook(path, limits)
+    if suffix in _OTHER_SPREADSHEETS:
+        raise DataFileError(
+            f"{escape(clip(name, 300))}: rubricdsl reads workbooks in the .xlsx format only; "
+            "save this one as an Excel Workbook (.xlsx)"
+        )
     text = read_text(path, "data file", DataFileError, limits)
     return parse_data(text, os.fspath(path), limits)
