@@ -21,15 +21,15 @@ def path_text(path: object, what: str) -> str:
     )
 
 
-def read_text(
+def read_bytes(
     path: str | os.PathLike[str],
     what: str,
     error: type[RubricError],
     limits: Limits = DEFAULT_LIMITS,
-) -> str:
-    """A UTF-8 regular file's text (a BOM is dropped), read within the size limit; `error` says
-    plainly why it cannot be. Devices, pipes and folders are refused before anything is read,
-    and opening never blocks (a FIFO with no writer would wait forever)."""
+) -> bytes:
+    """A regular file's bytes, read within the size limit; `error` says plainly why they cannot
+    be. Devices, pipes and folders are refused before anything is read, and opening never
+    blocks (a FIFO with no writer would wait forever)."""
     name = path_text(path, what)
     if not name:
         raise error(f"no {what} given (the path is empty)")
@@ -46,12 +46,23 @@ def read_text(
     except OSError as problem:
         raise error(f"{shown_name}: cannot read ({problem.strerror})") from None
     try:
-        data = _read_regular(descriptor, shown_name, what, error, limits.max_file_bytes)
+        return _read_regular(descriptor, shown_name, what, error, limits.max_file_bytes)
     finally:
         os.close(descriptor)
+
+
+def read_text(
+    path: str | os.PathLike[str],
+    what: str,
+    error: type[RubricError],
+    limits: Limits = DEFAULT_LIMITS,
+) -> str:
+    """A UTF-8 regular file's text (a BOM is dropped), read as `read_bytes` reads it."""
+    data = read_bytes(path, what, error, limits)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as problem:
+        shown_name = escape(clip(path_text(path, what), 300))
         line = data.count(b"\n", 0, problem.start) + 1
         raise error(
             f"{shown_name}:{line}: not UTF-8 text ({problem.reason} at byte offset "

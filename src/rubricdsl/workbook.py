@@ -30,7 +30,7 @@ from rubricdsl.datafile import LINE_BREAKS, DataFile, DataFileError
 from rubricdsl.errors import RubricError, more_line
 from rubricdsl.escape import clip, escape, shown
 from rubricdsl.exact import EXACT, exactly
-from rubricdsl.files import _BINARY, _NONBLOCK, _read_regular, _refuse_irregular, path_text
+from rubricdsl.files import path_text, read_bytes
 from rubricdsl.i18n import LANGUAGES, Translate, translator
 from rubricdsl.inputs import NA_KEY, InvalidValueError, closest, read_value, to_decimal
 from rubricdsl.limits import DEFAULT_LIMITS, MIB, Limits, looks_like_number, number_text_problem
@@ -623,32 +623,10 @@ def read_workbook(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS)
     written."""
     name = path_text(path, "data file")
     shown_name = escape(clip(name, 300))
-    data = _read_bytes(name, shown_name, limits)
+    data = read_bytes(name, "data file", DataFileError, limits)
     _check_archive(data, shown_name, limits)
     sheets = _load(data, shown_name)
     return _Reader(sheets, shown_name, limits).read()
-
-
-def _read_bytes(name: str, shown_name: str, limits: Limits) -> bytes:
-    """The file's bytes, read as rubricdsl reads every file: a regular file only (a device or a
-    FIFO is refused before it is opened), opened without blocking, within the size limit."""
-    if not name:
-        raise DataFileError("no data file given (the path is empty)")
-    if "\0" in name:
-        raise DataFileError(f"{shown_name}: a path cannot contain a NUL character")
-    try:
-        _refuse_irregular(os.stat(name), shown_name, "data file", DataFileError)
-        descriptor = os.open(name, os.O_RDONLY | _NONBLOCK | _BINARY)
-    except FileNotFoundError:
-        raise DataFileError(f"{shown_name}: no such data file") from None
-    except OSError as problem:
-        raise DataFileError(f"{shown_name}: cannot read ({problem.strerror})") from None
-    try:
-        return _read_regular(
-            descriptor, shown_name, "data file", DataFileError, limits.max_file_bytes
-        )
-    finally:
-        os.close(descriptor)
 
 
 _NOT_XLSX = "is not an .xlsx workbook"
