@@ -106,7 +106,7 @@ def test_evidence_is_a_top_level_key():
         parse_data("indicators: {}\nevidnce: {}\n", "d.yaml")
     assert str(raised.value) == (
         "d.yaml: unknown top-level key(s) evidnce; expected 'indicators:' and optional "
-        "'meta:', 'not_applicable:' and 'evidence:'"
+        "'meta:', 'not_applicable:', 'evidence:' and 'overrides:'"
     )
 
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from types import MappingProxyType
 
 import attrs
 
@@ -15,12 +16,13 @@ from rubricdsl.errors import (
     RubricSyntaxError,
     diagnostic,
 )
-from rubricdsl.evaltree import RubricTree, compile_tree
+from rubricdsl.evaltree import OnSite, RubricTree, compile_tree
 from rubricdsl.exact import exactly
 from rubricdsl.files import read_text
 from rubricdsl.inputs import read_indicators, read_reported
 from rubricdsl.limits import DEFAULT_LIMITS, Limits
 from rubricdsl.model import CheckedRubric, IndicatorSpec, check, compile_errors, reserved_words
+from rubricdsl.overrides import Override, check_applied, check_overrides, read_evidence
 from rubricdsl.parser import Parsed, parse_rubric
 from rubricdsl.source import Span
 from rubricdsl.trace import Result
@@ -62,17 +64,38 @@ class Rubric:
 
     @exactly
     def evaluate(
-        self, indicators: Mapping[str, object], not_applicable: Mapping[str, str] | None = None
+        self,
+        indicators: Mapping[str, object],
+        not_applicable: Mapping[str, str] | None = None,
+        *,
+        evidence: Mapping[str, object] | None = None,
+        overrides: Sequence[Mapping[str, object] | Override] | None = None,
     ) -> Result:
         """Score the indicators; raises IndicatorError listing every problem with them at once.
 
         `not_applicable` reports whole items (groups, categories) 合理缺项, by id (title), each
-        with its reason; the rubric must allow it (`na allowed`). The mappings are copied once
-        at the start, so the caller may reuse or change them; the arithmetic runs in
-        rubricdsl's own decimal context, whatever the caller's is."""
+        with its reason; the rubric must allow it (`na allowed`). `evidence` gives, per
+        indicator, the references behind its value (a text or a list of texts), shown beside
+        the value in the trace and every report. `overrides` are the reviewers' points for a
+        rule or an item decided on site (docs/overrides.md): the score counts them, the trace
+        keeps what was computed without them; OverrideError lists every problem with them.
+        The mappings are copied once at the start, so the caller may reuse or change them; the
+        arithmetic runs in rubricdsl's own decimal context, whatever the caller's is."""
         readings = read_indicators(self.checked.indicators, indicators)
         reported = read_reported(self.tree.reportable, not_applicable)
-        return self.tree.evaluate(readings, reported)
+        references = read_evidence(self.checked.indicators, evidence)
+        if overrides is None:
+            return self.tree.evaluate(readings, reported, OnSite(MappingProxyType(references)))
+        sound, found = check_overrides(overrides, self.tree)
+        site = OnSite(
+            MappingProxyType(references),
+            MappingProxyType({override.key: override for override in sound}),
+        )
+        result = self.tree.evaluate(readings, reported, site)
+        found.problems += check_applied(sound, result).problems
+        if found.problems:
+            raise found.error(DEFAULT_LIMITS)
+        return result
 
 
 @exactly

@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import cast
+from typing import Any, cast
 
 import attrs
 
 from rubricdsl.api import Rubric
+from rubricdsl.datafile import check_evidence
 from rubricdsl.errors import IndicatorError, IndicatorProblem, RubricError
 from rubricdsl.escape import escape
 from rubricdsl.exact import exactly
 from rubricdsl.inputs import closest, copy_indicators
 from rubricdsl.limits import DEFAULT_LIMITS
 from rubricdsl.model import IndicatorSpec
+from rubricdsl.overrides import Override
 from rubricdsl.trace import Result
 
 
@@ -67,28 +69,71 @@ def evaluate_all(
     rubrics: Sequence[Rubric],
     indicators: Mapping[str, object],
     not_applicable: Mapping[str, str] | None = None,
+    *,
+    evidence: Mapping[str, object] | None = None,
+    overrides: Sequence[Mapping[str, object] | Override] = (),
 ) -> Evaluations:
-    """Score one data file with several rubrics: each gets the indicators it declares and the
-    合理缺项 reports it allows. A name no rubric declares (or allows) is an IndicatorError with
-    the closest name any of them knows."""
+    """Score one data file with several rubrics: each gets the indicators it declares, the
+    合理缺项 reports it allows and the evidence for its indicators. A name no rubric declares
+    (or allows) is an IndicatorError with the closest name any of them knows. The reviewers'
+    overrides name items, so they go to the one rubric that scores items; with several such
+    rubrics they would be ambiguous, and are refused. One rubric is evaluated exactly as
+    `Rubric.evaluate` does."""
     rubrics = tuple(rubrics)
     if not rubrics:
         raise RubricError("no rubric given")
+    if len(rubrics) == 1:
+        result = rubrics[0].evaluate(
+            indicators, not_applicable, evidence=evidence, overrides=overrides or None
+        )
+        return Evaluations(rubrics, (result,))
     known = shared_indicators(rubrics)
     given = copy_indicators(indicators)
     reported = copy_indicators(not_applicable) if not_applicable is not None else {}
     _refuse_unknown(given, known, reported, rubrics)
+    # the names are checked here against every rubric's, each rubric checks its references
+    references = cast("dict[str, object]", copy_indicators(evidence) if evidence else {})
+    check_evidence(references, known)
     results = []
     for rubric in rubrics:
-        # a missing indicator stays missing, so the rubric's own check names it
-        own = {name: given[name] for name in rubric.indicators if name in given}
-        # evaluate checks each reason (present, a text, within limits) as it reads it
-        allowed = cast(
-            "dict[str, str]",
-            {str(key): why for key, why in reported.items() if str(key) in rubric.reportable},
-        )
-        results.append(rubric.evaluate(own, allowed))
+        own, allowed = own_data(rubric, given, reported)
+        backing = {name: refs for name, refs in references.items() if name in rubric.indicators}
+        on_site = overrides_for(rubric, rubrics, overrides)
+        results.append(rubric.evaluate(own, allowed, evidence=backing, overrides=on_site))
     return Evaluations(rubrics, tuple(results))
+
+
+def overrides_for(
+    rubric: Rubric, rubrics: Sequence[Rubric], overrides: Sequence[Mapping[str, object] | Override]
+) -> Sequence[Mapping[str, object] | Override] | None:
+    """The reviewers' overrides that concern one of several rubrics: they name items, so they go
+    to the one rubric that scores items; with several such rubrics they would be ambiguous, and
+    are refused (score the rubric they belong to alone)."""
+    if not overrides:
+        return None
+    if len(rubrics) == 1:
+        return overrides
+    scoring = [each for each in rubrics if each.checked.file.categories]
+    if len(scoring) > 1:
+        raise RubricError(
+            "reviewers' overrides name items, and more than one of the rubrics scores items: "
+            "score the rubric they belong to alone"
+        )
+    return overrides if rubric in scoring else None
+
+
+def own_data(
+    rubric: Rubric, indicators: Mapping[Any, object], reported: Mapping[Any, object]
+) -> tuple[dict[str, object], dict[str, str]]:
+    """The part of a data file one rubric reads: the indicators it declares and the 合理缺项
+    reports it allows. A missing indicator stays missing, so the rubric's own check names it;
+    evaluate checks each reason (present, a text, within limits) as it reads it."""
+    own = {name: indicators[name] for name in rubric.indicators if name in indicators}
+    allowed = cast(
+        "dict[str, str]",
+        {str(key): why for key, why in reported.items() if str(key) in rubric.reportable},
+    )
+    return own, allowed
 
 
 def _refuse_unknown(

@@ -32,7 +32,7 @@ from rubricdsl.limits import (
     number_text_problem,
 )
 
-TOP_LEVEL_KEYS = ("indicators", "meta", "not_applicable", "evidence")
+TOP_LEVEL_KEYS = ("indicators", "meta", "not_applicable", "evidence", "overrides")
 
 
 class DataFileError(RubricError):
@@ -67,6 +67,8 @@ class DataFile:
     not_applicable: Mapping[object, object] = attrs.Factory(dict)
     # indicator → the references that back its value (document numbers, file names, links)
     evidence: Mapping[str, tuple[str, ...]] = attrs.Factory(dict)
+    # reviewers' overrides as written (`overrides:`); evaluate checks them against the rubric
+    overrides: tuple[Any, ...] = ()  # anything: evaluate says what is wrong with each
 
 
 class _ExactConstructor(yaml.constructor.SafeConstructor):
@@ -376,7 +378,8 @@ def _shape(
         more = f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else ""
         raise DataFileError(
             f"{source_name}: unknown top-level key(s) {', '.join(unknown[:5])}{more}; "
-            "expected 'indicators:' and optional 'meta:', 'not_applicable:' and 'evidence:'"
+            "expected 'indicators:' and optional 'meta:', 'not_applicable:', 'evidence:' and "
+            "'overrides:'"
         )
     indicators = document.get("indicators")
     if not isinstance(indicators, Mapping):
@@ -394,11 +397,20 @@ def _shape(
             f"{source_name}: 'not_applicable:' must be a mapping of item ids to reasons"
         )
     evidence = _evidence(document.get("evidence"), source_name, place, limits)
+    overrides = document.get("overrides")
+    if overrides is None:  # none, or `overrides:` left empty
+        overrides = []
+    if not isinstance(overrides, list):
+        raise DataFileError(
+            f"{source_name}: 'overrides:' must be a list of reviewers' overrides, each with "
+            "item:, points:, by:, on: and reason: (see docs/overrides.md)"
+        )
     return DataFile(
         indicators=dict(indicators),
         meta=dict(meta),
         not_applicable=dict(reported),
         evidence=evidence,
+        overrides=tuple(overrides),
     )
 
 

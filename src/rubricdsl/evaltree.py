@@ -7,7 +7,7 @@ import operator
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any, Protocol, cast
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 import attrs
 
@@ -22,9 +22,11 @@ from rubricdsl.trace import (
     NOT_APPLICABLE,
     NOT_MET,
     CategoryTrace,
+    Evidence,
     GradeTrace,
     GroupTrace,
     ItemTrace,
+    OverrideTrace,
     Reachable,
     RequirementTrace,
     Result,
@@ -33,6 +35,9 @@ from rubricdsl.trace import (
     TaskTrace,
     VetoTrace,
 )
+
+if TYPE_CHECKING:
+    from rubricdsl.overrides import Override
 
 ZERO = Decimal(0)
 
@@ -182,6 +187,53 @@ class AnyTrue:
         return junction(self.operands, readings, decisive=True)
 
 
+# ---- the on-site review ---------------------------------------------------------------------
+
+
+@attrs.frozen
+class OnSite:
+    """What the on-site review (现场评审) brings to one evaluation: the references behind the
+    indicator values (佐证材料), and the reviewers' overrides, checked already
+    (rubricdsl.overrides), each by (item id, the rule's place in its item from 1 — or None for
+    the whole item)."""
+
+    evidence: Mapping[str, tuple[str, ...]] = MappingProxyType({})
+    overrides: Mapping[tuple[str, int | None], Override] = MappingProxyType({})
+
+    def evidence_for(self, reads: tuple[str, ...]) -> Evidence:
+        """The references behind the values read, for those that have any, in the order read."""
+        if not self.evidence:
+            return ()
+        return tuple((name, self.evidence[name]) for name in reads if name in self.evidence)
+
+
+NO_SITE = OnSite()
+
+
+def overridden_outcome(override: Override, computed: Outcome) -> Outcome:
+    """A rule's outcome replaced by the reviewers' points, before its item's cap and floor;
+    the detail keeps how the rule decided without them."""
+    verb = "deducted" if override.points < 0 else "given"
+    detail = (
+        f"overridden on site: {fmt(override.points.copy_abs())} {verb} "
+        f"(computed: {computed.detail})"
+    )
+    return Outcome(override.points, MET if override.points != 0 else NOT_MET, detail)
+
+
+def override_trace(override: Override, line: int, computed: Decimal) -> OverrideTrace:
+    return OverrideTrace(
+        item=override.item,
+        rule=override.rule,
+        line=line,
+        points=override.points,
+        computed=computed,
+        by=override.by,
+        on=override.on,
+        reason=override.reason,
+    )
+
+
 # ---- rules ----------------------------------------------------------------------------
 
 
@@ -210,6 +262,9 @@ class RuleNode:
     reach: Decimal
     reads: tuple[str, ...]
     score: Callable[[Readings], Outcome]
+    # the most severe deduction it can make (0 for a rule that gives points); None for a
+    # deduction per unit without `max`, which has no bound of its own
+    severest: Decimal | None = ZERO
 
     def outcome(self, readings: Readings) -> Outcome:
         outcome = self.score(readings)
@@ -229,6 +284,7 @@ class RuleNode:
         detail: str,
         lost: Decimal,
         na_reason: str | None,
+        site: OnSite = NO_SITE,
     ) -> RuleTrace:
         """The rule's trace once its item has settled what it gave."""
         return RuleTrace(
@@ -244,6 +300,7 @@ class RuleNode:
             detail=detail,
             lost=lost,
             na_reason=na_reason,
+            evidence=site.evidence_for(self.reads),
         )
 
 
@@ -463,10 +520,13 @@ class RequirementNode:
     condition: Condition
     scope: str
 
-    def evaluate(self, readings: Readings) -> RequirementTrace:
+    def evaluate(self, readings: Readings, site: OnSite = NO_SITE) -> RequirementTrace:
         status = gate_status(self.condition, readings)
         values = values_read(readings, self.reads)
-        return RequirementTrace(self.text, self.line, self.column, status, values, self.scope)
+        evidence = site.evidence_for(self.reads)
+        return RequirementTrace(
+            self.text, self.line, self.column, status, values, self.scope, evidence
+        )
 
 
 @attrs.frozen
@@ -477,8 +537,8 @@ class TaskNode:
     section: str
     requirements: tuple[RequirementNode, ...]
 
-    def evaluate(self, readings: Readings) -> TaskTrace:
-        traces = tuple(requirement.evaluate(readings) for requirement in self.requirements)
+    def evaluate(self, readings: Readings, site: OnSite = NO_SITE) -> TaskTrace:
+        traces = tuple(requirement.evaluate(readings, site) for requirement in self.requirements)
         return TaskTrace(self.id, self.title, self.line, self.section, traces)
 
 
@@ -492,11 +552,21 @@ class VetoNode:
     downgrade: int | None = None
     at_most: str | None = None
 
-    def evaluate(self, readings: Readings, item_id: str | None = None) -> VetoTrace:
+    def evaluate(
+        self, readings: Readings, item_id: str | None = None, site: OnSite = NO_SITE
+    ) -> VetoTrace:
         values = values_read(readings, self.reads)
         status = gate_status(self.condition, readings)
         return VetoTrace(
-            self.text, self.line, self.column, status, values, item_id, self.downgrade, self.at_most
+            self.text,
+            self.line,
+            self.column,
+            status,
+            values,
+            item_id,
+            self.downgrade,
+            self.at_most,
+            site.evidence_for(self.reads),
         )
 
 
@@ -624,10 +694,12 @@ class ItemNode:
     def limit(self, maximum: Decimal) -> Decimal:
         return maximum if self.cap is None else min(maximum, self.cap)
 
-    def evaluate(self, readings: Readings, reported: Reported = NOTHING_REPORTED) -> ItemTrace:
+    def evaluate(
+        self, readings: Readings, reported: Reported = NOTHING_REPORTED, site: OnSite = NO_SITE
+    ) -> ItemTrace:
         reason = self.excuses.reason(readings, reported, self.id)
-        if reason is not None:
-            return self.excused(reason, readings)
+        if reason is not None:  # an override of an excused item is refused by its checks
+            return self.excused(reason, readings, site)
         outcomes = [rule.outcome(readings) for rule in self.rules]
         dropped = [o.status == NOT_APPLICABLE for o in outcomes]
         applicable_reach = sum(
@@ -640,15 +712,58 @@ class ItemNode:
         maximum = self.declared - na_points
         limit = self.limit(maximum)
         settlement = Settlement(limit, self.stage_starts, ZERO, self._cut)
-        score, traces = settlement.traces(self.rules, outcomes, readings)
+        score, traces = settlement.traces(self.rules, outcomes, readings, site)
         unreachable = max(maximum - min(limit, applicable_reach), ZERO)
-        return self._trace(readings, maximum, na_points, score, unreachable, traces)
+        score, traces = self._rules_overridden(settlement, outcomes, readings, site, score, traces)
+        override = site.overrides.get((self.id, None))
+        overridden = None
+        if override is not None:
+            # the reviewers' score replaces what the rules gave, which the trace keeps; no rule
+            # alone can change it any more
+            overridden = override_trace(override, self.line, score)
+            score = override.points
+            traces = tuple(attrs.evolve(trace, lost=ZERO) for trace in traces)
+        return self._trace(
+            readings, maximum, na_points, score, unreachable, traces, site=site, override=overridden
+        )
 
-    def excused(self, reason: str, readings: Readings) -> ItemTrace:
+    def _rules_overridden(
+        self,
+        settlement: Settlement,
+        outcomes: list[Outcome],
+        readings: Readings,
+        site: OnSite,
+        score: Decimal,
+        computed: tuple[RuleTrace, ...],
+    ) -> tuple[Decimal, tuple[RuleTrace, ...]]:
+        """The item settled again with the reviewers' points in place of the outcomes of the
+        rules they override (before the cap, floor and stages), each rule's trace keeping what
+        it gave without them. A rule that is 合理缺项 is left as it is: its override is refused."""
+        changed = list(outcomes)
+        overrides: dict[int, Override] = {}
+        for index, outcome in enumerate(outcomes):
+            override = site.overrides.get((self.id, index + 1))
+            if override is not None and outcome.status != NOT_APPLICABLE:
+                overrides[index] = override
+                changed[index] = overridden_outcome(override, outcome)
+        if not overrides:
+            return score, computed
+        score, traces = settlement.traces(self.rules, changed, readings, site)
+        return score, tuple(
+            attrs.evolve(
+                trace,
+                override=override_trace(overrides[index], trace.line, computed[index].gave),
+            )
+            if index in overrides
+            else trace
+            for index, trace in enumerate(traces)
+        )
+
+    def excused(self, reason: str, readings: Readings, site: OnSite = NO_SITE) -> ItemTrace:
         """The whole item is 合理缺项: its declared points leave the maximum, every rule is
         dropped with the item's reason."""
-        rules = excused_rules(self.rules, reason, "item", readings)
-        return self._trace(readings, ZERO, self.declared, ZERO, ZERO, rules, reason)
+        rules = excused_rules(self.rules, reason, "item", readings, site)
+        return self._trace(readings, ZERO, self.declared, ZERO, ZERO, rules, reason, site)
 
     def _trace(
         self,
@@ -659,6 +774,8 @@ class ItemNode:
         unreachable: Decimal,
         rules: tuple[RuleTrace, ...],
         na_reason: str | None = None,
+        site: OnSite = NO_SITE,
+        override: OverrideTrace | None = None,
     ) -> ItemTrace:
         return ItemTrace(
             id=self.id,
@@ -671,8 +788,9 @@ class ItemNode:
             score=score,
             unreachable=unreachable,
             rules=rules,
-            vetoes=tuple(veto.evaluate(readings, self.id) for veto in self.vetoes),
+            vetoes=tuple(veto.evaluate(readings, self.id, site) for veto in self.vetoes),
             na_reason=na_reason,
+            override=override,
         )
 
     def _cut(self, raw: Decimal, gave: Decimal, limit: Decimal) -> str:
@@ -694,14 +812,18 @@ class Settlement:
     cut: Callable[[Decimal, Decimal, Decimal], str]
 
     def traces(
-        self, rules: Sequence[RuleNode], outcomes: Sequence[Outcome], readings: Readings
+        self,
+        rules: Sequence[RuleNode],
+        outcomes: Sequence[Outcome],
+        readings: Readings,
+        site: OnSite = NO_SITE,
     ) -> tuple[Decimal, tuple[RuleTrace, ...]]:
         """What the rules add to `start` together, and each rule's trace."""
         raws = [o.raw for o in outcomes]
         gave = settle(raws, self.limit, self.starts, self.start)
         added = sum(gave, ZERO)
         traces = tuple(
-            self._trace(index, rules[index], outcome, gave[index], raws, added, readings)
+            self._trace(index, rules[index], outcome, gave[index], raws, added, readings, site)
             for index, outcome in enumerate(outcomes)
         )
         return added, traces
@@ -715,6 +837,7 @@ class Settlement:
         raws: list[Decimal],
         added: Decimal,
         readings: Readings,
+        site: OnSite,
     ) -> RuleTrace:
         status = outcome.status
         detail = outcome.detail
@@ -734,6 +857,7 @@ class Settlement:
             detail=detail,
             lost=max(lost, ZERO),
             na_reason=outcome.detail if status == NOT_APPLICABLE else None,
+            site=site,
         )
 
 
@@ -755,11 +879,13 @@ class GroupNode:
     items: tuple[ItemNode, ...]
     excuses: Excuses = NO_EXCUSES
 
-    def evaluate(self, readings: Readings, reported: Reported = NOTHING_REPORTED) -> GroupTrace:
+    def evaluate(
+        self, readings: Readings, reported: Reported = NOTHING_REPORTED, site: OnSite = NO_SITE
+    ) -> GroupTrace:
         reason = self.excuses.reason(readings, reported, self.title)
         if reason is not None:
-            return self.excused(reason, readings)
-        items = tuple(item.evaluate(readings, reported) for item in self.items)
+            return self.excused(reason, readings, site)
+        items = tuple(item.evaluate(readings, reported, site) for item in self.items)
         na_points, reachable = shortfall(self.total, items)
         earned = sum((i.score for i in items), ZERO)
         if self.total is None:
@@ -778,10 +904,10 @@ class GroupNode:
             items=items,
         )
 
-    def excused(self, reason: str, readings: Readings) -> GroupTrace:
+    def excused(self, reason: str, readings: Readings, site: OnSite = NO_SITE) -> GroupTrace:
         """The whole group is 合理缺项: its declared points (its total, or its items') leave
         the maximum, every item is excused with the group's reason."""
-        items = tuple(item.excused(reason, readings) for item in self.items)
+        items = tuple(item.excused(reason, readings, site) for item in self.items)
         declared = sum((item.declared for item in self.items), ZERO)
         return GroupTrace(
             title=self.title,
@@ -807,16 +933,20 @@ class CategoryNode:
     excuses: Excuses = NO_EXCUSES
     deductions: tuple[RuleNode, ...] = ()  # from the category's score, floored at 0
 
-    def evaluate(self, readings: Readings, reported: Reported = NOTHING_REPORTED) -> CategoryTrace:
+    def evaluate(
+        self, readings: Readings, reported: Reported = NOTHING_REPORTED, site: OnSite = NO_SITE
+    ) -> CategoryTrace:
         reason = self.excuses.reason(readings, reported, self.title)
         if reason is not None:
-            return self.excused(reason, readings)
-        members = tuple(member.evaluate(readings, reported) for member in self.members)
+            return self.excused(reason, readings, site)
+        members = tuple(member.evaluate(readings, reported, site) for member in self.members)
         na_points, reachable = shortfall(self.declared, members)
         earned = sum((m.score for m in members), ZERO)
         maximum = self.declared - na_points
         capped = min(earned, maximum)
-        deducted, deductions = deduct(capped, self.deductions, readings, "the category's score")
+        deducted, deductions = deduct(
+            capped, self.deductions, readings, "the category's score", site
+        )
         return CategoryTrace(
             title=self.title,
             line=self.line,
@@ -831,10 +961,10 @@ class CategoryNode:
             deductions=deductions,
         )
 
-    def excused(self, reason: str, readings: Readings) -> CategoryTrace:
+    def excused(self, reason: str, readings: Readings, site: OnSite = NO_SITE) -> CategoryTrace:
         """The whole category is 合理缺项: its declared points leave the maximum; its members
         and its deductions are excused with its reason."""
-        members = tuple(member.excused(reason, readings) for member in self.members)
+        members = tuple(member.excused(reason, readings, site) for member in self.members)
         return CategoryTrace(
             title=self.title,
             line=self.line,
@@ -846,26 +976,36 @@ class CategoryNode:
             score=ZERO,
             unreachable=ZERO,
             members=members,
-            deductions=excused_rules(self.deductions, reason, "category", readings),
+            deductions=excused_rules(self.deductions, reason, "category", readings, site),
             na_reason=reason,
         )
 
 
 def excused_rules(
-    rules: Sequence[RuleNode], reason: str, what: str, readings: Readings
+    rules: Sequence[RuleNode], reason: str, what: str, readings: Readings, site: OnSite = NO_SITE
 ) -> tuple[RuleTrace, ...]:
     """The traces of rules dropped because the whole item, group or category is 合理缺项."""
     detail = f"the {what} is not applicable: {reason}"
     return tuple(
         rule.trace(
-            readings, gave=ZERO, status=NOT_APPLICABLE, detail=detail, lost=ZERO, na_reason=reason
+            readings,
+            gave=ZERO,
+            status=NOT_APPLICABLE,
+            detail=detail,
+            lost=ZERO,
+            na_reason=reason,
+            site=site,
         )
         for rule in rules
     )
 
 
 def deduct(
-    score: Decimal, rules: Sequence[RuleNode], readings: Readings, place: str
+    score: Decimal,
+    rules: Sequence[RuleNode],
+    readings: Readings,
+    place: str,
+    site: OnSite = NO_SITE,
 ) -> tuple[Decimal, tuple[RuleTrace, ...]]:
     """A category's or the total's own deductions from `score`, floored at 0: what they take
     together (0 or less) and each one's trace; `place` names what the floor holds at 0."""
@@ -874,7 +1014,7 @@ def deduct(
         return f"; {fmt(gave.copy_abs())} of it counted, {place} being at 0"
 
     outcomes = [rule.outcome(readings) for rule in rules]
-    return Settlement(score, (), score, cut).traces(rules, outcomes, readings)
+    return Settlement(score, (), score, cut).traces(rules, outcomes, readings, site)
 
 
 @attrs.frozen
@@ -892,9 +1032,24 @@ class RubricTree:
     reportable: Mapping[str, str] = MappingProxyType({})
     tasks: tuple[TaskNode, ...] = ()
 
+    def item_nodes(self) -> dict[str, ItemNode]:
+        """Every item by its id, in the order written (the checker made the ids unique)."""
+        found: dict[str, ItemNode] = {}
+        for category in self.categories:
+            for member in category.members:
+                for item in member.items if isinstance(member, GroupNode) else (member,):
+                    found[item.id] = item
+        return found
+
     @exactly
-    def evaluate(self, readings: Readings, reported: Reported = NOTHING_REPORTED) -> Result:
-        categories = tuple(category.evaluate(readings, reported) for category in self.categories)
+    def evaluate(
+        self, readings: Readings, reported: Reported = NOTHING_REPORTED, site: OnSite = NO_SITE
+    ) -> Result:
+        """Score the readings; `site` brings the evidence and the reviewers' overrides, checked
+        already except against the readings (rubricdsl.overrides checks the result for that)."""
+        categories = tuple(
+            category.evaluate(readings, reported, site) for category in self.categories
+        )
         base_categories = [c for c in categories if not c.is_bonus]
         na_points, _ = shortfall(self.info.base_max, base_categories)
         base_limit = self.info.base_max - na_points
@@ -903,15 +1058,15 @@ class RubricTree:
         bonus_earned = sum((c.score for c in categories if c.is_bonus), ZERO)
         bonus = min(bonus_earned, self.info.bonus_max)
         item_vetoes = [veto for c in categories for item in c.items() for veto in item.vetoes]
-        found = item_vetoes + [veto.evaluate(readings) for veto in self.vetoes]
+        found = item_vetoes + [veto.evaluate(readings, None, site) for veto in self.vetoes]
         # in the order written: struck vetoes act on the grade one after the other
         vetoes = tuple(sorted(found, key=lambda veto: (veto.line, veto.column)))
         before = base + bonus
-        deducted, deductions = deduct(before, self.deductions, readings, "the total")
+        deducted, deductions = deduct(before, self.deductions, readings, "the total", site)
         total = before + deducted
-        tasks = tuple(task.evaluate(readings) for task in self.tasks)
+        tasks = tuple(task.evaluate(readings, site) for task in self.tasks)
         # the categories' and items' requirements, the tasks', then the rubric's own
-        own = [requirement.evaluate(readings) for requirement in self.requirements]
+        own = [requirement.evaluate(readings, site) for requirement in self.requirements]
         among_tasks = [requirement for task in tasks for requirement in task.requirements]
         rubric_wide = sum(1 for requirement in own if requirement.scope == "rubric")
         cut = len(own) - rubric_wide
@@ -934,7 +1089,26 @@ class RubricTree:
             grade=grade,
             deductions=deductions,
             tasks=tasks,
+            evidence=MappingProxyType(dict(site.evidence)),
+            overrides=_overrides_applied(categories, site),
         )
+
+
+def _overrides_applied(
+    categories: Sequence[CategoryTrace], site: OnSite
+) -> tuple[OverrideTrace, ...]:
+    """The overrides the traces carry, in the order the reviewers gave them."""
+    if not site.overrides:
+        return ()
+    found: dict[tuple[str, int | None], OverrideTrace] = {}
+    for category in categories:
+        for item in category.items():
+            if item.override is not None:
+                found[(item.id, None)] = item.override
+            for number, rule in enumerate(item.rules, start=1):
+                if rule.override is not None:
+                    found[(item.id, number)] = rule.override
+    return tuple(found[key] for key in site.overrides if key in found)
 
 
 def prorate(base_raw: Decimal, base_max: Decimal, base_limit: Decimal) -> Decimal:
@@ -997,6 +1171,7 @@ class _Compiler:
             reach=rule_reach(rule),
             reads=self.reads(rule),
             score=score,
+            severest=severest(rule),
         )
 
     def scoring(self, rule: ast.Rule) -> tuple[str, Decimal, Callable[[Readings], Outcome]]:
@@ -1118,6 +1293,18 @@ class _Compiler:
             self.excuses(category.not_applicable),
             self.deductions(category.deductions),
         )
+
+
+def severest(rule: ast.Rule) -> Decimal | None:
+    """The most severe deduction a rule can make: 0 for a rule that gives points, None for a
+    deduction per unit without `max` (it has no bound of its own)."""
+    if isinstance(rule, ast.PerUnit):
+        if rule.points >= 0:
+            return ZERO
+        return -rule.maximum if rule.maximum is not None else None
+    if isinstance(rule, ast.Tiers):
+        return min(min(tier.points for tier in rule.tiers), ZERO)
+    return min(rule.points, ZERO)  # fixed, always, proportional: at most the points
 
 
 def _collect(node: object, indicators: Mapping[str, object], found: dict[str, None]) -> None:

@@ -22,10 +22,13 @@ from rubricdsl.trace import (
     MET,
     NOT_APPLICABLE,
     NOT_MET,
+    Evidence,
     GroupTrace,
     ItemTrace,
+    OverrideTrace,
     Result,
     RuleTrace,
+    evidence_lines,
     values_text,
 )
 
@@ -35,6 +38,8 @@ WORDING_WIDTH = 44
 # values cell wider than VALUES_WIDTH continues on the next lines, under the values column.
 HEADING_WIDTH = 64
 VALUES_WIDTH = 60
+# A note of a whole line (an override of an item, the list of overrides) wraps at NOTE_WIDTH.
+NOTE_WIDTH = 100
 
 
 @exactly
@@ -173,15 +178,22 @@ def table(
     rows: Sequence[Sequence[str]],
     numeric: frozenset[int] = frozenset(),
     wrapped: Mapping[int, int] | None = None,
+    *,
+    multiline: bool = False,
 ) -> list[str]:
     """Rows aligned in columns by display width; columns in `numeric` align right. A cell of a
     column in `wrapped` (column → width) wider than its width continues on the lines below,
-    under its column, the other columns blank there."""
+    under its column, the other columns blank there. With `multiline`, a cell's lines (split
+    at "\n") go on the lines below in the same way (escape each line first)."""
     limits = wrapped or {}
-    cells = [
-        [wrap(cell, limits[i]) if i in limits else [cell] for i, cell in enumerate(row)]
-        for row in rows
-    ]
+
+    def lines_of(cell: str, column: int) -> list[str]:
+        lines = cell.split("\n") if multiline else [cell]
+        if column not in limits:
+            return lines
+        return [part for line in lines for part in wrap(line, limits[column])]
+
+    cells = [[lines_of(cell, i) for i, cell in enumerate(row)] for row in rows]
     columns = range(len(rows[0]))
     widths = [max(display_width(part) for row in cells for part in row[i]) for i in columns]
     lines = []
@@ -203,6 +215,8 @@ class Loss:
     rule: RuleTrace | None
     bonus: bool
     where: str = ""  # for a category's or the total's deduction: "category '…'", "the total"
+    # for an item overridden on site as a whole: what the reviewers left of its maximum
+    override: OverrideTrace | None = None
 
     @property
     def deduction(self) -> bool:
@@ -216,6 +230,11 @@ def losses(result: Result) -> list[Loss]:
     found: list[Loss] = []
     for category in result.categories:
         for item in category.items():
+            if item.override is not None:  # the reviewers' score: no rule decides the rest
+                if item.lost > 0:
+                    loss = Loss(item.lost, item, None, category.is_bonus, override=item.override)
+                    found.append(loss)
+                continue
             for rule in item.rules:
                 if rule.lost > 0:
                     found.append(Loss(rule.lost, item, rule, category.is_bonus))
@@ -254,6 +273,8 @@ def _item_block(item: ItemTrace, path: str) -> list[str]:
     lines = [pad(first, HEADING_WIDTH) + "  " + score, *rest]
     if item.na_reason is not None:
         lines.append(f"    the whole item is not applicable (合理缺项): {escape(item.na_reason)}")
+    if item.override is not None:
+        lines += _note(f"score {escape(item.override.describe())}", "    ")
     lines += ["    " + line for line in _rules_table(item.rules)]
     if item.unreachable:
         if _capped_below_declared(item):
@@ -281,11 +302,26 @@ def _rules_table(rules: tuple[RuleTrace, ...], *, reach: bool = True) -> list[st
                 *([fmt(rule.reach)] if reach else []),
                 *([_deducts(rule)] if deductions else []),
                 shorten(escape(rule.text), WORDING_WIDTH),
-                escape(rule.values_text()),
+                _values_cell(rule.values_text(), rule.evidence, rule.override),
             ]
         )
     numeric = frozenset(range(1, len(rows[0]) - 2))
-    return table(rows, numeric=numeric, wrapped={len(rows[0]) - 1: VALUES_WIDTH})
+    wrapped = {len(rows[0]) - 1: VALUES_WIDTH}
+    return table(rows, numeric=numeric, wrapped=wrapped, multiline=True)
+
+
+def _values_cell(values: str, evidence: Evidence, override: OverrideTrace | None = None) -> str:
+    """The values read, escaped, and below them (as lines of the cell) the evidence behind
+    them and the reviewers' points when overridden on site."""
+    lines = [values, *evidence_lines(evidence)]
+    if override is not None:
+        lines.append(f"points {override.describe()}")
+    return "\n".join(escape(line) for line in lines if line)
+
+
+def _evidence_below(evidence: Evidence, indent: str) -> list[str]:
+    """The evidence behind values printed on a line, on the lines after it."""
+    return [indent + escape(line) for line in evidence_lines(evidence)]
 
 
 def _deductions_block(heading: str, rules: tuple[RuleTrace, ...]) -> list[str]:
@@ -327,8 +363,9 @@ def _vetoes_block(result: Result) -> list[str]:
         status = VETO_WORDS[veto.status]
         if not veto.fails and (veto.downgrade is not None or veto.at_most is not None):
             status += f" ({escape(veto.effect)})"
-        rows.append([status, f"line {veto.line}", where, escape(veto.text), escape(values)])
-    lines += ["  " + line for line in table(rows)]
+        values_cell = _values_cell(values, veto.evidence)
+        rows.append([status, f"line {veto.line}", where, escape(veto.text), values_cell])
+    lines += ["  " + line for line in table(rows, multiline=True)]
     lines.append("")
     return lines
 
@@ -376,12 +413,16 @@ def _losses_block(found: list[Loss]) -> list[str]:
         head = f"  {pad(fmt(loss.points), 5, right=True)}  {where}"
         if loss.bonus:
             head += " (bonus)"
+        if loss.override is not None:
+            lines.append(f"{head}: score {escape(loss.override.describe())}")
+            continue
         if loss.rule is None:
             assert loss.item is not None  # only an item has unreachable points
             lines.append(f"{head}: {_unreachable_reason(loss.item)}")
             continue
         lines.append(f"{head}, line {loss.rule.line}: {escape(loss.rule.text)}")
         lines.append(f"         {escape(loss.rule.values_text())}  ({escape(loss.rule.detail)})")
+        lines += _evidence_below(loss.rule.evidence, " " * 9)
     return lines
 
 
@@ -417,6 +458,7 @@ def render_text(result: Result, meta: Mapping[Any, object] | None = None) -> str
     lines.append("Totals")
     lines += _totals(result)
     lines.append("")
+    lines += _overrides_block(result)
     lines += _vetoes_block(result)
     lines += _tasks_block(result)
     lines += _requirements_block(result)
@@ -430,6 +472,29 @@ def render_text(result: Result, meta: Mapping[Any, object] | None = None) -> str
         lines.append("Points deducted, largest first (what would be recovered without them)")
         lines += _losses_block(deducted)
     return escape_block("\n".join(lines) + _warnings_line(result))
+
+
+def _overrides_block(result: Result) -> list[str]:
+    """Every override of the reviewers, with the points computed without it: the scores above
+    count the reviewers' points."""
+    if not result.overrides:
+        return []
+    lines = [
+        f"Overrides on site (现场评审): {counted(len(result.overrides), 'override')}; the scores "
+        "above count the reviewers' points"
+    ]
+    for override in result.overrides:
+        what = "score" if override.rule is None else "points"
+        note = f"{escape(override.target)} (line {override.line}): {what} "
+        lines += _note(note + escape(override.describe()), "  ")
+    return [*lines, ""]
+
+
+def _note(text: str, indent: str) -> list[str]:
+    """A note on lines of at most NOTE_WIDTH columns, each after `indent`, the lines after the
+    first two columns further in."""
+    first, *rest = wrap(text, NOTE_WIDTH - display_width(indent), "  ")
+    return [indent + first, *(indent + line for line in rest)]
 
 
 def _excused_line(what: str, reason: str | None) -> list[str]:
@@ -464,11 +529,11 @@ def _requirements_block(result: Result) -> list[str]:
             f"line {requirement.line}",
             escape(requirement.scope),
             escape(requirement.text),
-            escape(requirement.values_text()),
+            _values_cell(requirement.values_text(), requirement.evidence),
         ]
         for requirement in result.requirements
     ]
-    return [heading, *("  " + line for line in table(rows)), ""]
+    return [heading, *("  " + line for line in table(rows, multiline=True)), ""]
 
 
 TASK_WORDS = {MET: "done", NOT_MET: "NOT DONE", NOT_APPLICABLE: "n/a"}
@@ -493,6 +558,7 @@ def _tasks_block(result: Result) -> list[str]:
                 f"              not met, line {requirement.line}: {escape(requirement.text)}"
                 f"  ({escape(requirement.values_text())})"
             )
+            lines += _evidence_below(requirement.evidence, " " * 16)
     return [*lines, ""]
 
 

@@ -100,6 +100,26 @@ def data_schema(rubrics: Sequence[Rubric], limits: Limits = DEFAULT_LIMITS) -> d
                 "properties": evidence,
                 "additionalProperties": False,
             },
+            "overrides": {
+                "type": ["array", "null"],
+                "description": (
+                    "reviewers' overrides of a rule's or an item's points on site (现场评审); "
+                    "rubricdsl checks each against the rubric (see docs/overrides.md)"
+                ),
+                "items": {
+                    "type": "object",
+                    "properties": {
+                        "item": {"type": ["string", "integer"]},
+                        "rule": {"type": "integer", "minimum": 1},
+                        "points": {"type": ["number", "string"]},
+                        "by": {"$ref": "#/$defs/reason"},
+                        "on": {"type": "string", "format": "date"},
+                        "reason": {"$ref": "#/$defs/reason"},
+                    },
+                    "required": ["item", "points", "by", "on", "reason"],
+                    "additionalProperties": False,
+                },
+            },
         },
         "required": ["indicators"],
         "additionalProperties": False,

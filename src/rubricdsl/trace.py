@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import datetime
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 import attrs
@@ -52,6 +54,70 @@ def values_text(values: tuple[tuple[str, Reading], ...]) -> str:
     return ", ".join(f"{name}={reading_to_text(value)}" for name, value in values)
 
 
+# The evidence (佐证材料) behind the values a rule, veto or requirement read: for each indicator
+# that has any, in the order read, its references (document numbers, file names, links).
+Evidence = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+def evidence_json(evidence: Evidence) -> dict[str, list[str]]:
+    return {name: list(references) for name, references in evidence}
+
+
+def evidence_lines(evidence: Evidence) -> list[str]:
+    """One line per indicator: `evidence: name: reference; reference` (not yet escaped)."""
+    return [f"evidence: {name}: {'; '.join(references)}" for name, references in evidence]
+
+
+def _with_evidence(document: dict[str, Any], evidence: Evidence) -> dict[str, Any]:
+    """A trace's JSON with `evidence` when it has any (a result without evidence is unchanged)."""
+    if evidence:
+        document["evidence"] = evidence_json(evidence)
+    return document
+
+
+@attrs.frozen
+class OverrideTrace:
+    """Reviewers' points for one rule or one whole item, decided on site (现场评审): who, when,
+    why, and what the rubric computed without them. The score counts the reviewers' points;
+    the computed ones are kept beside them."""
+
+    item: str  # the item's id
+    rule: int | None  # the rule's place in its item, from 1 in the order written; None: the item
+    line: int  # where the rule (or the item) is written
+    # the reviewers' points: a rule's outcome before its item's cap and floor, or an item's score
+    points: Decimal = attrs.field(converter=tidy)
+    # without any override: what the rule gave to its item, or what the item scored
+    computed: Decimal = attrs.field(converter=tidy)
+    by: str
+    on: datetime.date
+    reason: str
+
+    @property
+    def target(self) -> str:
+        """What was overridden, in words: `item 14, rule 4` or `item 19`."""
+        rule = f", rule {self.rule}" if self.rule is not None else ""
+        return f"item {self.item}{rule}"
+
+    def describe(self) -> str:
+        """`1.5 (overridden on site by 张三 on 2022-03-15: <reason>; computed 0)`, not escaped."""
+        return (
+            f"{fmt(self.points)} (overridden on site by {self.by} on {self.on.isoformat()}: "
+            f"{self.reason}; computed {fmt(self.computed)})"
+        )
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "item": self.item,
+            "rule": self.rule,
+            "line": self.line,
+            "points": fmt(self.points),
+            "computed": fmt(self.computed),
+            "by": self.by,
+            "on": self.on.isoformat(),
+            "reason": self.reason,
+        }
+
+
 @attrs.frozen
 class RuleTrace:
     """What one rule could give, what it gave, why, and where it is written."""
@@ -72,13 +138,18 @@ class RuleTrace:
     # what the item would gain if this rule gave its best
     lost: Decimal = attrs.field(converter=tidy)
     na_reason: str | None = None
+    # the references behind the values it read, for those that have any
+    evidence: Evidence = ()
+    # the reviewers' points, when overridden on site: `gave` counts them (after the item's cap
+    # and floor), `override.computed` is what the rule gave without them
+    override: OverrideTrace | None = None
 
     def values_text(self) -> str:
         """The values it read, as `name=value, …`."""
         return values_text(self.values)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        document: dict[str, Any] = {
             "kind": self.kind,
             "text": self.text,
             "line": self.line,
@@ -92,6 +163,9 @@ class RuleTrace:
             "lost": fmt(self.lost),
             "na_reason": self.na_reason,
         }
+        if self.override is not None:
+            document["override"] = self.override.to_dict()
+        return _with_evidence(document, self.evidence)
 
 
 @attrs.frozen
@@ -106,6 +180,7 @@ class VetoTrace:
     item_id: str | None = None
     downgrade: int | None = None  # bands it lowers the grade by, when struck
     at_most: str | None = None  # the best grade it leaves, when struck
+    evidence: Evidence = ()  # the references behind the values it read
 
     @property
     def triggered(self) -> bool:
@@ -126,7 +201,7 @@ class VetoTrace:
         return "fails the district"
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        document: dict[str, Any] = {
             "text": self.text,
             "line": self.line,
             "column": self.column,
@@ -136,6 +211,7 @@ class VetoTrace:
             "item": self.item_id,
             "values": values_json(self.values),
         }
+        return _with_evidence(document, self.evidence)
 
 
 @attrs.frozen
@@ -169,6 +245,7 @@ class RequirementTrace:
     status: str
     values: tuple[tuple[str, Reading], ...]
     scope: str  # "rubric", "category '…'" or "item 3"
+    evidence: Evidence = ()  # the references behind the values it read
 
     @property
     def holds(self) -> bool:
@@ -182,7 +259,7 @@ class RequirementTrace:
         return values_text(self.values)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        document: dict[str, Any] = {
             "text": self.text,
             "line": self.line,
             "column": self.column,
@@ -191,6 +268,7 @@ class RequirementTrace:
             "scope": self.scope,
             "values": values_json(self.values),
         }
+        return _with_evidence(document, self.evidence)
 
 
 @attrs.frozen
@@ -270,6 +348,9 @@ class ItemTrace(Reachable):
     vetoes: tuple[VetoTrace, ...] = ()
     # why the whole item is 合理缺项 (`na when …`), when it is
     na_reason: str | None = None
+    # the reviewers' score, when the whole item is overridden on site: `score` counts it,
+    # `override.computed` is what its rules gave (their `gave` add up to that)
+    override: OverrideTrace | None = None
 
     @property
     @exactly
@@ -277,7 +358,7 @@ class ItemTrace(Reachable):
         return self.max - self.score
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        document: dict[str, Any] = {
             "id": self.id,
             "title": self.title,
             "line": self.line,
@@ -291,6 +372,9 @@ class ItemTrace(Reachable):
             "vetoes": [veto.to_dict() for veto in self.vetoes],
             "na_reason": self.na_reason,
         }
+        if self.override is not None:
+            document["override"] = self.override.to_dict()
+        return document
 
 
 @attrs.frozen
@@ -433,6 +517,10 @@ class Result:
     deductions: tuple[RuleTrace, ...] = ()
     # the checklist's tasks, in the order written (their requirements are in `requirements` too)
     tasks: tuple[TaskTrace, ...] = ()
+    # the evidence (佐证材料) the data gives: indicator → references, in the order declared
+    evidence: Mapping[str, tuple[str, ...]] = MappingProxyType({})
+    # the reviewers' overrides (现场评审), in the order given; each is also on its rule or item
+    overrides: tuple[OverrideTrace, ...] = ()
 
     @property
     @exactly
@@ -492,6 +580,9 @@ class Result:
             "deducted": fmt(self.deducted),
             "na_points": fmt(self.na_points),
             "failed_by_veto": bool(self.vetoes),
+            # present only when given: a result without evidence or overrides is as it was
+            **({"evidence": evidence_json(tuple(self.evidence.items()))} if self.evidence else {}),
+            **({"overrides": [o.to_dict() for o in self.overrides]} if self.overrides else {}),
             "items": [item.to_dict() for item in self.items],
             "categories": [category.to_dict() for category in self.categories],
             "vetoes": [veto.to_dict() for veto in self.vetoes],

@@ -1,34 +1,109 @@
-"""`rubricdsl score RUBRIC DATA`: score a district's data file, with the trace."""
+"""`rubricdsl score RUBRIC... DATA`: score a district's data file, with the trace."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import sys
-from collections.abc import Mapping
-from typing import cast
+from typing import Any
 
 from rubricdsl.api import load
-from rubricdsl.commands.output import writes_unicode
-from rubricdsl.datafile import read_data
+from rubricdsl.campaign import Evaluations, evaluate_all, overrides_for, own_data
+from rubricdsl.commands.output import add_report_options, deliver, writes_unicode
+from rubricdsl.datafile import DataFile, read_data
+from rubricdsl.escape import json_escape
+from rubricdsl.gaps import GapReport, find_gaps
+from rubricdsl.i18n import language, translator
 from rubricdsl.limits import Limits
-from rubricdsl.render import render_json, render_text
+from rubricdsl.owners import UnitPoints, points_by_owner
+from rubricdsl.plan import read_plan
+from rubricdsl.render import json_ready, render_text
+from rubricdsl.reports.html import render_html
+from rubricdsl.reports.markdown import render_markdown
+from rubricdsl.reports.text import owners_lines
+from rubricdsl.reports.view import build_view
 
 NAME = "score"
-HELP = "score a district's data file with a rubric"
+HELP = "score a district's data file with a rubric (or several rubrics sharing the file)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("rubric", help="the rubric file (.rubric)")
-    parser.add_argument("data", help="the district's data, YAML or JSON, with indicators:")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument("rubrics", nargs="+", metavar="RUBRIC", help="the rubric file(s) (.rubric)")
+    parser.add_argument(
+        "data", help="the district's data: YAML, JSON, or a workbook from `rubricdsl template`"
+    )
+    parser.add_argument(
+        "--plan",
+        default=None,
+        metavar="FILE",
+        help="the district's plan: adds the points each responsible unit owns, earned and lost",
+    )
+    add_report_options(parser)
 
 
 def run(arguments: argparse.Namespace, limits: Limits) -> str:
-    rubric = load(arguments.rubric, limits)
+    rubrics = [load(path, limits) for path in arguments.rubrics]
     data = read_data(arguments.data, limits)
-    # evaluate checks what the file reports (names, reasons) as it would a caller's mapping
-    reported = cast("Mapping[str, str]", data.not_applicable)
-    result = rubric.evaluate(data.indicators, reported)
+    # evaluate checks what the file reports (names, reasons), the evidence's names and the
+    # reviewers' overrides against the rubric, as it would a caller's mappings
+    evaluations = evaluate_all(
+        rubrics,
+        data.indicators,
+        data.not_applicable,  # type: ignore[arg-type]
+        evidence=data.evidence,
+        overrides=data.overrides,
+    )
+    owners: tuple[UnitPoints, ...] = ()
+    if arguments.plan is not None:
+        owners = points_by_owner(evaluations, read_plan(arguments.plan, rubrics, limits))
+    lang = language(arguments.lang)
     if arguments.format == "json":
-        return render_json(result, data.meta, ascii_only=not writes_unicode(sys.stdout)) + "\n"
-    return render_text(result, data.meta)
+        ascii_only = arguments.output is None and not writes_unicode(sys.stdout)
+        text = _json(evaluations, data, owners, ascii_only=ascii_only)
+    elif arguments.format in ("markdown", "html"):
+        single = len(evaluations.results) == 1
+        results = evaluations.results
+        view = build_view(
+            lang,
+            [(result, "" if single else f"results/{i}/") for i, result in enumerate(results)],
+            # the score's JSON does not carry the gap analysis: its numbers have no path
+            gaps=[(report, None) if report else None for report in _gaps(evaluations, data)],
+            meta=data.meta,
+            owners=owners,
+        )
+        text = render_html(view) if arguments.format == "html" else render_markdown(view)
+    else:
+        text = "\n".join(render_text(result, data.meta) for result in evaluations.results)
+        if owners:
+            text += "\n" + "\n".join(owners_lines(owners, translator(lang))) + "\n"
+    return deliver(text, arguments.output)
+
+
+def _gaps(evaluations: Evaluations, data: DataFile) -> list[GapReport | None]:
+    """What wins each lost point back, for each rubric that scores (a checklist has none)."""
+    return [
+        find_gaps(
+            rubric,
+            *own_data(rubric, data.indicators, data.not_applicable),
+            overrides=overrides_for(rubric, evaluations.rubrics, data.overrides),
+        )
+        if result.categories
+        else None
+        for rubric, result in evaluations.pairs()
+    ]
+
+
+def _json(
+    evaluations: Evaluations, data: DataFile, owners: tuple[UnitPoints, ...], *, ascii_only: bool
+) -> str:
+    """One rubric: its result (as ever), with the owners' points when a plan is given; several:
+    each result under `results`."""
+    document: dict[str, Any] = {"meta": json_ready(data.meta)} if data.meta else {}
+    if len(evaluations.results) == 1:
+        document.update(evaluations.results[0].to_dict())
+    else:
+        document["results"] = [result.to_dict() for result in evaluations.results]
+    if owners:
+        document["owners"] = [unit.to_dict() for unit in owners]
+    text = json.dumps(document, ensure_ascii=ascii_only, indent=2, allow_nan=False)
+    return json_escape(text) + "\n"

@@ -8,10 +8,11 @@ import json
 import sys
 
 from rubricdsl.api import load
-from rubricdsl.campaign import evaluate_all
+from rubricdsl.campaign import evaluate_all, overrides_for, own_data
 from rubricdsl.commands.output import add_report_options, deliver, writes_unicode
 from rubricdsl.datafile import read_data
 from rubricdsl.escape import json_escape
+from rubricdsl.gaps import find_gaps
 from rubricdsl.i18n import language
 from rubricdsl.limits import Limits
 from rubricdsl.owners import points_by_owner
@@ -50,16 +51,33 @@ def run(arguments: argparse.Namespace, limits: Limits) -> str:
     rubrics = [load(path, limits) for path in arguments.rubrics]
     plan = read_plan(arguments.plan, rubrics, limits)
     data = read_data(arguments.data, limits)
-    evaluations = evaluate_all(rubrics, data.indicators, data.not_applicable)  # type: ignore[arg-type]
+    evaluations = evaluate_all(
+        rubrics,
+        data.indicators,
+        data.not_applicable,  # type: ignore[arg-type]
+        evidence=data.evidence,
+        overrides=data.overrides,
+    )
     as_of = arguments.as_of or datetime.date.today()
     status = campaign_status(evaluations, plan, as_of)
     owners = points_by_owner(evaluations, plan)
     lang = language(arguments.lang)
+    gaps = [
+        find_gaps(
+            rubric,
+            *own_data(rubric, data.indicators, data.not_applicable),
+            overrides=overrides_for(rubric, rubrics, data.overrides),
+        )
+        if result.categories
+        else None
+        for rubric, result in evaluations.pairs()
+    ]
     if arguments.format == "json":
         document = {
             **status.to_dict(),
             "owners": [unit.to_dict() for unit in owners],
             "results": [result.to_dict() for result in evaluations.results],
+            "gaps": [report.to_dict() if report else None for report in gaps],
         }
         ascii_only = arguments.output is None and not writes_unicode(sys.stdout)
         text = json_escape(json.dumps(document, ensure_ascii=ascii_only, indent=2)) + "\n"
@@ -67,6 +85,7 @@ def run(arguments: argparse.Namespace, limits: Limits) -> str:
         view = build_view(
             lang,
             [(result, f"results/{index}/") for index, result in enumerate(evaluations.results)],
+            gaps=[(report, f"gaps/{i}/") if report else None for i, report in enumerate(gaps)],
             meta=data.meta,
             status=status,
             owners=owners,

@@ -121,4 +121,14 @@ def _scored(scored: ScoredView, view: ReportView) -> list[str]:
             lines += pipe_table(header, rows, {0})
         else:
             lines += [cell(labels["no_losses"]), ""]
+    if scored.gaps is not None:
+        gaps = scored.gaps
+        lines += [f"### {cell(labels['gaps'])}", "", cell(labels["gaps_note"]), ""]
+        lines.append(
+            f"{cell(labels['highest'])}: **{gaps.highest.text}** · "
+            f"{cell(labels['after_all'])}: **{gaps.after_all.text}**"
+        )
+        lines.append("")
+        rows = [[f"+{g.gain.text}", g.change, "；".join((*g.rules, *g.notes))] for g in gaps.rows]
+        lines += pipe_table([labels["gain"], labels["change"], labels["rule"]], rows, {0})
     return lines

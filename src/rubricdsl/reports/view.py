@@ -10,10 +10,12 @@ from typing import Any
 import attrs
 
 from rubricdsl.escape import clip, escape
+from rubricdsl.gaps import GapReport
 from rubricdsl.i18n import Translate, translator
 from rubricdsl.model import fmt
 from rubricdsl.owners import UnitPoints
 from rubricdsl.render import json_ready, losses, meta_key
+from rubricdsl.render_gaps import suggestion_text
 from rubricdsl.reports.text import due_text, entry_name, lacking_text, state_words, units_text
 from rubricdsl.status import OPEN, OVERDUE, STATES, Status, StatusEntry
 from rubricdsl.trace import MET, NOT_APPLICABLE, NOT_MET, ItemTrace, Result, RuleTrace
@@ -23,10 +25,11 @@ META_WIDTH = 200
 
 @attrs.frozen
 class Number:
-    """A number as shown, and where the same number stands in the command's JSON output."""
+    """A number as shown, and where the same number stands in the command's JSON output (None
+    when that output does not carry it)."""
 
     text: str
-    path: str
+    path: str | None
 
 
 def number(value: Decimal, path: str) -> Number:
@@ -85,6 +88,23 @@ class LossRow:
 
 
 @attrs.frozen
+class GapRow:
+    """A suggestion of the gap analysis: the change, what the total gains, the rules it meets."""
+
+    gain: Number
+    change: str
+    rules: tuple[str, ...]
+    notes: tuple[str, ...]
+
+
+@attrs.frozen
+class GapsView:
+    highest: Number
+    after_all: Number
+    rows: tuple[GapRow, ...]
+
+
+@attrs.frozen
 class RuleRow:
     status: str
     gave: Number
@@ -125,6 +145,7 @@ class ScoredView:
     requirements: tuple[RequirementRow, ...]
     losses: tuple[LossRow, ...]
     items: tuple[ItemView, ...]
+    gaps: GapsView | None = None
 
 
 @attrs.frozen
@@ -179,15 +200,23 @@ def build_view(
     lang: str,
     results: Sequence[tuple[Result, str]],
     *,
+    gaps: Sequence[tuple[GapReport, str | None] | None] = (),
     meta: Mapping[Any, object] | None = None,
     status: Status | None = None,
     owners: Sequence[UnitPoints] = (),
     owners_path: str = "owners",
 ) -> ReportView:
     """The view of a report: each result with the JSON path of its document (`""` for a
-    score's own JSON, `"results/0/"` inside status's), the status and points by owner."""
+    score's own JSON, `"results/0/"` inside status's), each result's gap analysis when given
+    (with the path of its document in the JSON, or None when the JSON does not carry it), the
+    status and points by owner."""
     _ = translator(lang)
     scored = tuple(_scored(result, prefix, _) for result, prefix in results)
+    if gaps:
+        scored = tuple(
+            attrs.evolve(view, gaps=_gaps_view(pair[0], pair[1], lang)) if pair else view
+            for view, pair in zip(scored, gaps, strict=True)
+        )
     titles = [view.title for view in scored]
     district = _district(meta, status)
     heading = " · ".join(filter(None, [district, *titles]))
@@ -367,6 +396,22 @@ def _losses(result: Result, prefix: str, _: Translate) -> tuple[LossRow, ...]:
     return tuple(rows)
 
 
+def _gaps_view(report: GapReport, path: str | None, lang: str) -> GapsView:
+    def at(field: str) -> str | None:
+        return f"{path}{field}" if path is not None else None
+
+    rows = []
+    for index, suggestion in enumerate(report.suggestions):
+        words = suggestion_text(suggestion, lang)
+        gain = Number(fmt(suggestion.gain), at(f"suggestions/{index}/gain"))
+        rows.append(GapRow(gain, words.change, words.rules, words.notes))
+    return GapsView(
+        Number(fmt(report.highest), at("highest")),
+        Number(fmt(report.after_all), at("after_all")),
+        tuple(rows),
+    )
+
+
 def _rule_row(rule: RuleTrace, path: str) -> RuleRow:
     return RuleRow(
         rule.status,
@@ -497,6 +542,15 @@ def labels(_: Translate) -> dict[str, str]:
         "tasks_done": _("{done} of {total} tasks done"),
         "requirements": _("Requirements"),
         "losses": _("Points not earned, largest first"),
+        "gaps": _("What wins each lost point back"),
+        "gaps_note": _(
+            "Each gain is what the total gains with that change alone, measured by rescoring "
+            "(after caps, floors, deductions and 合理缺项 proration)."
+        ),
+        "highest": _("highest score these data allow"),
+        "after_all": _("with every change at once"),
+        "gain": _("gain"),
+        "change": _("change"),
         "no_losses": _("none: every point is earned"),
         "points": _("points"),
         "where": _("where"),
