@@ -410,6 +410,8 @@ class GapReport:
     vetoes: tuple[GateGap, ...]
     grade: str | None = None
     grade_after_all: str | None = None
+    # a checklist scores nothing: only its requirements (tasks) have gaps
+    checklist: bool = False
     # rules the changes at once leave below their best at a cost: those they break, and those
     # whose own suggestion would lower the total with them (`p < 20` against `p >= 95`)
     unmet_after_all: tuple[RuleRef, ...] = ()
@@ -430,6 +432,7 @@ class GapReport:
             "gained_by_all": fmt(self.gained_by_all),
             "grade": self.grade,
             "grade_after_all": self.grade_after_all,
+            "checklist": self.checklist,
             "all_changes": [change.to_dict() for change in self.all_changes],
             "suggestions": [suggestion.to_dict() for suggestion in self.suggestions],
             "out_of_reach": [entry.to_dict() for entry in self.out_of_reach],
@@ -1186,6 +1189,7 @@ class Finder:
             grade=self.result.grade.grade if self.result.grade is not None else None,
             grade_after_all=after.grade.grade if after.grade is not None else None,
             unmet_after_all=unmet,
+            checklist=not self.result.categories,
         )
 
     def traded_off(
@@ -1340,8 +1344,12 @@ class Finder:
     # -- requirements and vetoes -------------------------------------------------------------
 
     def requirement_gaps(self) -> Iterator[GateGap]:
-        nodes = self.rubric.tree.requirements
-        for node, trace in zip(nodes, self.result.requirements, strict=True):
+        tree = self.rubric.tree
+        # the result lists the checklist tasks' requirements too: find each by where it stands
+        found = [*tree.requirements, *(r for task in tree.tasks for r in task.requirements)]
+        nodes = {(node.line, node.column): node for node in found}
+        for trace in self.result.requirements:
+            node = nodes[(trace.line, trace.column)]
             if trace.status == NOT_MET:
                 yield self.gate(
                     "requirement", node.condition, True, trace.text, trace.line, trace.column,

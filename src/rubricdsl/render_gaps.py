@@ -348,6 +348,19 @@ def render_gaps_text(
     why; the rules no change wins; the unmet requirements and struck vetoes."""
     _ = translator(lang)
     lines = _heading(report.rubric, meta)
+    if report.checklist:  # it scores nothing: what would meet each requirement is the gap
+        if not report.requirements:
+            lines.append(_("Every requirement of the checklist holds."))
+    else:
+        lines += _score_gaps(_, report)
+    lines += _gates_block(_, _("Requirements (门槛) not met"), report.requirements)
+    lines += _gates_block(_, _("Vetoes (一票否决) struck"), report.vetoes)
+    return escape_block("\n".join(lines) + "\n")
+
+
+def _score_gaps(_: Translate, report: GapReport) -> list[str]:
+    """The score now, the highest these data allow, and what wins each lost point back."""
+    lines = []
     lines.append(
         _("Score now: {total} (base {base}, bonus {bonus}).").format(
             total=fmt(report.total), base=fmt(report.base), bonus=fmt(report.bonus)
@@ -413,9 +426,7 @@ def render_gaps_text(
         )
         for ref in report.unmet_after_all:
             lines += _rule_lines(_, ref, "  ")
-    lines += _gates_block(_, _("Requirements (门槛) not met"), report.requirements)
-    lines += _gates_block(_, _("Vetoes (一票否决) struck"), report.vetoes)
-    return escape_block("\n".join(lines) + "\n")
+    return lines
 
 
 @attrs.frozen
@@ -552,11 +563,20 @@ def render_whatif_text(
     figures.append((_("total"), before.total, after.total))
     for label, old, new in figures:
         rows.append([label, fmt(old), fmt(new), signed(new - old)])
-    if not whatif.items:
-        lines.append("  " + _("No item's score changes."))
-    lines += ["  " + line for line in table(rows, numeric=frozenset({1, 2, 3}))]
+    if whatif.before.categories:  # a checklist scores nothing: only its tasks can move
+        if not whatif.items:
+            lines.append("  " + _("No item's score changes."))
+        lines += ["  " + line for line in table(rows, numeric=frozenset({1, 2, 3}))]
     lines += _standing_lines(_, whatif, before, after)
     return escape_block("\n".join(lines) + "\n")
+
+
+def _task_word(_: Translate, status: str) -> str:
+    if status == "met":
+        return _("done")
+    if status == "not_met":
+        return _("not done")
+    return _("not applicable")
 
 
 def _standing_lines(_: Translate, whatif: WhatIf, before: Standing, after: Standing) -> list[str]:
@@ -570,6 +590,15 @@ def _standing_lines(_: Translate, whatif: WhatIf, before: Standing, after: Stand
             )
         else:
             lines.append(_("grade: {grade}, unchanged").format(grade=escape(after.grade)))
+    for old_task, new_task in zip(whatif.before.tasks, whatif.after.tasks, strict=True):
+        if old_task.status != new_task.status:
+            lines.append(
+                _("task {id}: {before} → {after}").format(
+                    id=escape(new_task.id),
+                    before=_task_word(_, old_task.status),
+                    after=_task_word(_, new_task.status),
+                )
+            )
     if whatif.before.requirements:
         yes, no = _("yes"), _("no")
         old, new = (yes if before.eligible else no), (yes if after.eligible else no)

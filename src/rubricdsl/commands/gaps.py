@@ -1,42 +1,72 @@
-"""`rubricdsl gaps RUBRIC DATA`: what change of the data wins each lost point back."""
+"""`rubricdsl gaps RUBRIC... DATA`: what change of the data wins each lost point back."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Mapping
-from typing import cast
 
 from rubricdsl.api import load
-from rubricdsl.commands.output import writes_unicode
+from rubricdsl.campaign import evaluate_all, overrides_for, own_data
+from rubricdsl.commands.output import add_report_options, deliver, writes_unicode
 from rubricdsl.datafile import read_data
 from rubricdsl.gaps import find_gaps
-from rubricdsl.i18n import LANGUAGES, language
+from rubricdsl.i18n import language
 from rubricdsl.limits import Limits
 from rubricdsl.render_gaps import render_gaps_json, render_gaps_text
+from rubricdsl.reports.html import render_html
+from rubricdsl.reports.markdown import render_markdown
+from rubricdsl.reports.view import build_view
 
 NAME = "gaps"
 HELP = "what change of the data wins each lost point back, ranked by what it gains"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("rubric", help="the rubric file (.rubric)")
-    parser.add_argument("data", help="the district's data, YAML or JSON, with indicators:")
-    parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument(
-        "--lang", choices=LANGUAGES, default=None, help="the report's language (default: locale)"
+        "rubrics", nargs="+", metavar="RUBRIC", help="the rubric file(s) sharing the data file"
     )
+    parser.add_argument(
+        "data", help="the district's data: YAML, JSON, or a workbook from `rubricdsl template`"
+    )
+    add_report_options(parser)
 
 
 def run(arguments: argparse.Namespace, limits: Limits) -> str:
-    rubric = load(arguments.rubric, limits)
+    rubrics = [load(path, limits) for path in arguments.rubrics]
     data = read_data(arguments.data, limits)
-    # find_gaps checks what the file reports (names, reasons) and the reviewers' overrides as
-    # evaluate does; a rule or item the reviewers settled on site is no gap
-    reported = cast("Mapping[str, str]", data.not_applicable)
-    overrides = data.overrides
-    report = find_gaps(rubric, data.indicators, reported, overrides=overrides)
+    # the file is checked as a whole first: a name no rubric declares is refused
+    evaluations = evaluate_all(
+        rubrics,
+        data.indicators,
+        data.not_applicable,  # type: ignore[arg-type]
+        evidence=data.evidence,
+        overrides=data.overrides,
+    )
+    # a rule or item the reviewers settled on site is no gap
+    reports = [
+        find_gaps(
+            rubric,
+            *own_data(rubric, data.indicators, data.not_applicable),
+            overrides=overrides_for(rubric, rubrics, data.overrides),
+        )
+        for rubric in rubrics
+    ]
+    lang = language(arguments.lang)
+    single = len(reports) == 1
     if arguments.format == "json":
-        ascii_only = not writes_unicode(sys.stdout)
-        return render_gaps_json(report, data.meta, ascii_only=ascii_only) + "\n"
-    return render_gaps_text(report, data.meta, language(arguments.lang))
+        ascii_only = arguments.output is None and not writes_unicode(sys.stdout)
+        texts = [render_gaps_json(report, data.meta, ascii_only=ascii_only) for report in reports]
+        text = texts[0] if single else "[\n" + ",\n".join(texts) + "\n]"
+        return deliver(text + "\n", arguments.output)
+    if arguments.format in ("markdown", "html"):
+        view = build_view(
+            lang,
+            # the gaps' JSON carries the gap analysis, not the trace
+            [(result, None) for result in evaluations.results],
+            gaps=[(report, "" if single else f"{i}/") for i, report in enumerate(reports)],
+            meta=data.meta,
+        )
+        text = render_html(view) if arguments.format == "html" else render_markdown(view)
+        return deliver(text, arguments.output)
+    text = "\n".join(render_gaps_text(report, data.meta, lang) for report in reports)
+    return deliver(text, arguments.output)

@@ -21,9 +21,11 @@ def writes_unicode(stream: TextIO | None) -> bool:
 REPORT_FORMATS = ("text", "json", "markdown", "html")
 
 
-def add_report_options(parser: argparse.ArgumentParser) -> None:
+def add_report_options(
+    parser: argparse.ArgumentParser, formats: tuple[str, ...] = REPORT_FORMATS
+) -> None:
     """The options every report command shares: its format, language and output file."""
-    parser.add_argument("--format", choices=REPORT_FORMATS, default="text")
+    parser.add_argument("--format", choices=formats, default="text")
     parser.add_argument(
         "--lang",
         choices=LANGUAGES,

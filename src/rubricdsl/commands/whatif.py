@@ -1,19 +1,20 @@
-"""`rubricdsl whatif RUBRIC DATA --set name=value …`: rescore with changed values, show the
+"""`rubricdsl whatif RUBRIC... DATA --set name=value …`: rescore with changed values, show the
 difference item by item and in the total."""
 
 from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Mapping, Sequence
-from typing import Any, cast
+from collections.abc import Sequence
+from typing import Any
 
 from rubricdsl.api import load
-from rubricdsl.commands.output import writes_unicode
+from rubricdsl.campaign import evaluate_all, overrides_for, own_data
+from rubricdsl.commands.output import add_report_options, deliver, writes_unicode
 from rubricdsl.datafile import DataFileError, parse_data, read_data
 from rubricdsl.escape import shown
 from rubricdsl.gaps import what_if
-from rubricdsl.i18n import LANGUAGES, language
+from rubricdsl.i18n import language
 from rubricdsl.limits import Limits
 from rubricdsl.render_gaps import render_whatif_json, render_whatif_text
 
@@ -70,8 +71,12 @@ class Assignments(argparse.Action):
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("rubric", help="the rubric file (.rubric)")
-    parser.add_argument("data", help="the district's data, YAML or JSON, with indicators:")
+    parser.add_argument(
+        "rubrics", nargs="+", metavar="RUBRIC", help="the rubric file(s) sharing the data file"
+    )
+    parser.add_argument(
+        "data", help="the district's data: YAML, JSON, or a workbook from `rubricdsl template`"
+    )
     parser.add_argument(
         "--set",
         dest="changes",
@@ -81,22 +86,29 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="a value to change, as a data file writes it (x=90, flag=true, s=[3.1, 2.7, 2.6]); "
         "repeat for more",
     )
-    parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument(
-        "--lang", choices=LANGUAGES, default=None, help="the report's language (default: locale)"
-    )
+    add_report_options(parser, ("text", "json"))
 
 
 def run(arguments: argparse.Namespace, limits: Limits) -> str:
-    rubric = load(arguments.rubric, limits)
+    rubrics = [load(path, limits) for path in arguments.rubrics]
     data = read_data(arguments.data, limits)
-    reported = cast("Mapping[str, str]", data.not_applicable)
-    evidence = getattr(data, "evidence", None)
-    overrides = data.overrides
-    result = what_if(
-        rubric, data.indicators, arguments.changes, reported, evidence=evidence, overrides=overrides
-    )
+    # the data as they are and as changed must both suit the rubrics: names no rubric
+    # declares are refused with a did-you-mean
+    evaluate_all(rubrics, {**data.indicators, **arguments.changes}, data.not_applicable)  # type: ignore[arg-type]
+    found = []
+    for rubric in rubrics:
+        indicators, reported = own_data(rubric, data.indicators, data.not_applicable)
+        changes = {k: v for k, v in arguments.changes.items() if k in rubric.indicators}
+        evidence = {k: v for k, v in data.evidence.items() if k in rubric.indicators}
+        on_site = overrides_for(rubric, rubrics, data.overrides)
+        found.append(
+            what_if(rubric, indicators, changes, reported, evidence=evidence, overrides=on_site)
+        )
     if arguments.format == "json":
-        ascii_only = not writes_unicode(sys.stdout)
-        return render_whatif_json(result, data.meta, ascii_only=ascii_only) + "\n"
-    return render_whatif_text(result, data.meta, language(arguments.lang))
+        ascii_only = arguments.output is None and not writes_unicode(sys.stdout)
+        texts = [render_whatif_json(each, data.meta, ascii_only=ascii_only) for each in found]
+        text = texts[0] if len(texts) == 1 else "[\n" + ",\n".join(texts) + "\n]"
+        return deliver(text + "\n", arguments.output)
+    lang = language(arguments.lang)
+    text = "\n".join(render_whatif_text(each, data.meta, lang) for each in found)
+    return deliver(text, arguments.output)

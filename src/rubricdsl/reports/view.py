@@ -32,8 +32,17 @@ class Number:
     path: str | None
 
 
+# The prefix of a result whose numbers the command's JSON does not carry (gaps' JSON carries
+# the gap analysis, not the trace): their paths are dropped.
+UNLISTED = "\x00"
+
+
+def _listed(path: str) -> str | None:
+    return None if path.startswith(UNLISTED) else path
+
+
 def number(value: Decimal, path: str) -> Number:
-    return Number(fmt(value), path)
+    return Number(fmt(value), _listed(path))
 
 
 @attrs.frozen
@@ -198,7 +207,7 @@ class ReportView:
 
 def build_view(
     lang: str,
-    results: Sequence[tuple[Result, str]],
+    results: Sequence[tuple[Result, str | None]],
     *,
     gaps: Sequence[tuple[GapReport, str | None] | None] = (),
     meta: Mapping[Any, object] | None = None,
@@ -207,11 +216,13 @@ def build_view(
     owners_path: str = "owners",
 ) -> ReportView:
     """The view of a report: each result with the JSON path of its document (`""` for a
-    score's own JSON, `"results/0/"` inside status's), each result's gap analysis when given
-    (with the path of its document in the JSON, or None when the JSON does not carry it), the
-    status and points by owner."""
+    score's own JSON, `"results/0/"` inside status's, None when the JSON has no trace), each
+    result's gap analysis when given (with the path of its document in the JSON, or None when
+    the JSON does not carry it), the status and points by owner."""
     _ = translator(lang)
-    scored = tuple(_scored(result, prefix, _) for result, prefix in results)
+    scored = tuple(
+        _scored(result, UNLISTED if prefix is None else prefix, _) for result, prefix in results
+    )
     if gaps:
         scored = tuple(
             attrs.evolve(view, gaps=_gaps_view(pair[0], pair[1], lang)) if pair else view
@@ -392,7 +403,7 @@ def _losses(result: Result, prefix: str, _: Translate) -> tuple[LossRow, ...]:
         else:
             text, values = escape(loss.rule.text), escape(loss.rule.values_text())
         source = loss.rule if loss.rule is not None else loss.item
-        rows.append(LossRow(Number(fmt(loss.points), paths[id(source)]), where, text, values))
+        rows.append(LossRow(number(loss.points, paths[id(source)]), where, text, values))
     return tuple(rows)
 
 
