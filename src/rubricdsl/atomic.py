@@ -39,6 +39,9 @@ def write_atomically(path: str | os.PathLike[str], data: bytes, *, replace: bool
         ) from None
     try:
         with os.fdopen(descriptor, "wb") as stream:
+            # mkstemp makes the file private (0600): give it the mode the target has, or the
+            # one a new file gets (0666 less the umask), so a report stays readable as before
+            os.fchmod(stream.fileno(), _mode_for(target))
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
@@ -61,6 +64,20 @@ def write_atomically(path: str | os.PathLike[str], data: bytes, *, replace: bool
     except BaseException:
         _remove(temporary)
         raise
+
+
+def _mode_for(target: Path) -> int:
+    try:
+        return target.stat().st_mode & 0o7777
+    except OSError:
+        return 0o666 & ~_umask()
+
+
+def _umask() -> int:
+    """The process's umask (reading it means setting it: set it straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _remove(path: str) -> None:
