@@ -1,7 +1,8 @@
 """rubricdsl: scoring rubrics as text files, compiled and applied with a reason for every point."""
 
 from rubricdsl.api import Rubric, load, loads
-from rubricdsl.datafile import DataFile, DataFileError, parse_data, read_data
+from rubricdsl.campaign import Evaluations, evaluate_all
+from rubricdsl.datafile import DataFile, DataFileError, check_evidence, parse_data, read_data
 from rubricdsl.errors import (
     Diagnostic,
     IndicatorError,
@@ -11,14 +12,23 @@ from rubricdsl.errors import (
     RubricError,
     RubricSyntaxError,
 )
+from rubricdsl.gaps import GapReport, Suggestion, WhatIf, find_gaps, what_if
 from rubricdsl.inputs import NotApplicable
 from rubricdsl.limits import DEFAULT_LIMITS, Limits
+from rubricdsl.overrides import Override, OverrideError, OverrideProblem, read_overrides
+from rubricdsl.owners import UnitPoints, points_by_owner
+from rubricdsl.plan import Plan, PlanError, parse_plan, read_plan
+from rubricdsl.readers import readers
+from rubricdsl.schema import data_schema
+from rubricdsl.status import Status, StatusEntry, campaign_status
 from rubricdsl.trace import (
     CategoryTrace,
     ItemTrace,
+    OverrideTrace,
     RequirementTrace,
     Result,
     RuleTrace,
+    TaskTrace,
     VetoTrace,
 )
 
@@ -28,11 +38,19 @@ __all__ = [
     "DataFile",
     "DataFileError",
     "Diagnostic",
+    "Evaluations",
+    "GapReport",
     "IndicatorError",
     "IndicatorProblem",
     "ItemTrace",
     "Limits",
     "NotApplicable",
+    "Override",
+    "OverrideError",
+    "OverrideProblem",
+    "OverrideTrace",
+    "Plan",
+    "PlanError",
     "RequirementTrace",
     "Result",
     "Rubric",
@@ -41,11 +59,28 @@ __all__ = [
     "RubricError",
     "RubricSyntaxError",
     "RuleTrace",
+    "Status",
+    "StatusEntry",
+    "Suggestion",
+    "TaskTrace",
+    "UnitPoints",
     "VetoTrace",
+    "WhatIf",
+    "campaign_status",
+    "check_evidence",
+    "data_schema",
+    "evaluate_all",
+    "find_gaps",
     "load",
     "loads",
     "parse_data",
+    "parse_plan",
+    "points_by_owner",
     "read_data",
+    "read_overrides",
+    "read_plan",
+    "readers",
+    "what_if",
 ]
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
