@@ -26,7 +26,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "rubrics", nargs="+", metavar="RUBRIC", help="the rubric file(s) sharing the data file"
     )
     parser.add_argument(
-        "data", help="the district's data: YAML, JSON, or a workbook from `rubricdsl template`"
+        "data",
+        metavar="DATA",
+        help="the district's data: YAML, JSON, or a workbook from `rubricdsl template`",
     )
     add_report_options(parser)
 

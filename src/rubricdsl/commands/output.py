@@ -25,7 +25,12 @@ def add_report_options(
     parser: argparse.ArgumentParser, formats: tuple[str, ...] = REPORT_FORMATS
 ) -> None:
     """The options every report command shares: its format, language and output file."""
-    parser.add_argument("--format", choices=formats, default="text")
+    parser.add_argument(
+        "--format",
+        choices=formats,
+        default="text",
+        help="the report's form: " + ", ".join(formats) + " (default: text)",
+    )
     parser.add_argument(
         "--lang",
         choices=LANGUAGES,

@@ -30,7 +30,9 @@ HELP = "score a district's data file with a rubric (or several rubrics sharing t
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("rubrics", nargs="+", metavar="RUBRIC", help="the rubric file(s) (.rubric)")
     parser.add_argument(
-        "data", help="the district's data: YAML, JSON, or a workbook from `rubricdsl template`"
+        "data",
+        metavar="DATA",
+        help="the district's data: YAML, JSON, or a workbook from `rubricdsl template`",
     )
     parser.add_argument(
         "--plan",
