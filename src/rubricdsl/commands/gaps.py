@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from rubricdsl.api import load
-from rubricdsl.campaign import evaluate_all, overrides_for, own_data
+from rubricdsl.campaign import overrides_for, own_data
+from rubricdsl.commands.common import add_rubrics_and_data, scored
 from rubricdsl.commands.output import add_report_options, deliver, writes_unicode
-from rubricdsl.datafile import read_data
 from rubricdsl.gaps import find_gaps
 from rubricdsl.i18n import language
 from rubricdsl.limits import Limits
@@ -22,28 +21,12 @@ HELP = "what change of the data wins each lost point back, ranked by what it gai
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "rubrics", nargs="+", metavar="RUBRIC", help="the rubric file(s) sharing the data file"
-    )
-    parser.add_argument(
-        "data",
-        metavar="DATA",
-        help="the district's data: YAML, JSON, or a workbook from `rubricdsl template`",
-    )
+    add_rubrics_and_data(parser)
     add_report_options(parser)
 
 
 def run(arguments: argparse.Namespace, limits: Limits) -> str:
-    rubrics = [load(path, limits) for path in arguments.rubrics]
-    data = read_data(arguments.data, limits)
-    # the file is checked as a whole first: a name no rubric declares is refused
-    evaluations = evaluate_all(
-        rubrics,
-        data.indicators,
-        data.not_applicable,  # type: ignore[arg-type]
-        evidence=data.evidence,
-        overrides=data.overrides,
-    )
+    rubrics, data, evaluations = scored(arguments, limits)
     # a rule or item the reviewers settled on site is no gap
     reports = [
         find_gaps(

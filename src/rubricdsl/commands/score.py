@@ -7,10 +7,10 @@ import json
 import sys
 from typing import Any
 
-from rubricdsl.api import load
-from rubricdsl.campaign import Evaluations, evaluate_all, overrides_for, own_data
+from rubricdsl.campaign import Evaluations, overrides_for, own_data
+from rubricdsl.commands.common import add_rubrics_and_data, scored
 from rubricdsl.commands.output import add_report_options, deliver, writes_unicode
-from rubricdsl.datafile import DataFile, read_data
+from rubricdsl.datafile import DataFile
 from rubricdsl.escape import json_escape
 from rubricdsl.gaps import GapReport, find_gaps
 from rubricdsl.i18n import language, translator
@@ -28,12 +28,7 @@ HELP = "score a district's data file with a rubric (or several rubrics sharing t
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("rubrics", nargs="+", metavar="RUBRIC", help="the rubric file(s) (.rubric)")
-    parser.add_argument(
-        "data",
-        metavar="DATA",
-        help="the district's data: YAML, JSON, or a workbook from `rubricdsl template`",
-    )
+    add_rubrics_and_data(parser)
     parser.add_argument(
         "--plan",
         default=None,
@@ -44,17 +39,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(arguments: argparse.Namespace, limits: Limits) -> str:
-    rubrics = [load(path, limits) for path in arguments.rubrics]
-    data = read_data(arguments.data, limits)
-    # evaluate checks what the file reports (names, reasons), the evidence's names and the
-    # reviewers' overrides against the rubric, as it would a caller's mappings
-    evaluations = evaluate_all(
-        rubrics,
-        data.indicators,
-        data.not_applicable,  # type: ignore[arg-type]
-        evidence=data.evidence,
-        overrides=data.overrides,
-    )
+    rubrics, data, evaluations = scored(arguments, limits)
     owners: tuple[UnitPoints, ...] = ()
     if arguments.plan is not None:
         owners = points_by_owner(evaluations, read_plan(arguments.plan, rubrics, limits))

@@ -7,10 +7,9 @@ import datetime
 import json
 import sys
 
-from rubricdsl.api import load
-from rubricdsl.campaign import evaluate_all, overrides_for, own_data
+from rubricdsl.campaign import overrides_for, own_data
+from rubricdsl.commands.common import scored
 from rubricdsl.commands.output import add_report_options, deliver, writes_unicode
-from rubricdsl.datafile import read_data
 from rubricdsl.escape import json_escape
 from rubricdsl.gaps import find_gaps
 from rubricdsl.i18n import language
@@ -48,16 +47,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(arguments: argparse.Namespace, limits: Limits) -> str:
-    rubrics = [load(path, limits) for path in arguments.rubrics]
+    rubrics, data, evaluations = scored(arguments, limits)
     plan = read_plan(arguments.plan, rubrics, limits)
-    data = read_data(arguments.data, limits)
-    evaluations = evaluate_all(
-        rubrics,
-        data.indicators,
-        data.not_applicable,  # type: ignore[arg-type]
-        evidence=data.evidence,
-        overrides=data.overrides,
-    )
     as_of = arguments.as_of or datetime.date.today()
     status = campaign_status(evaluations, plan, as_of)
     owners = points_by_owner(evaluations, plan)
