@@ -112,3 +112,52 @@ def test_reports_are_written_whole_to_their_file(capsys, tmp_path):
     assert code == 0 and out.startswith(f"wrote {target}")
     assert target.read_text(encoding="utf-8").startswith("# ")
     assert [p.name for p in tmp_path.iterdir()] == ["r.md"]  # no temporary file left behind
+
+
+OVERRIDDEN = """\
+overrides:
+  - {item: "14", rule: 4, points: 1.5, by: 省评审组 张三, on: 2022-03-15,
+     reason: 现场核查按时处置台账，实际完成率 90.2%}
+evidence:
+  food_handled_on_time_pct: [瑶市监〔2021〕12号, 处置台账.xlsx]
+"""
+
+
+@pytest.fixture
+def reviewed(tmp_path):
+    """The Yaohai sample with the reviewers' override of item 14's rule 4 (1.5 points for
+    food_handled_on_time_pct, which the data put at 88.9 < 90) and evidence for that value."""
+    data = tmp_path / "reviewed.yaml"
+    text = open(TABLE_DATA, encoding="utf-8").read()
+    data.write_text(text + OVERRIDDEN, encoding="utf-8")
+    return data
+
+
+def test_overrides_and_evidence_in_the_html_report(capsys, tmp_path, reviewed):
+    page, data = tmp_path / "r.html", tmp_path / "r.json"
+    base = ["score", TABLE, str(reviewed), "--lang", "en"]
+    assert main([*base, "--format", "html", "--output", str(page)]) == 0
+    assert main([*base, "--format", "json", "--output", str(data)]) == 0
+    document = json.loads(data.read_text(encoding="utf-8"))
+    # 73 + 1.5 = 74.5 of 98, × 100/98 = 76.02, + 3 bonus
+    assert document["total"] == "79.02"
+    dom, console = render(page)
+    assert console == []
+    parser = Numbers()
+    parser.feed(dom)
+    found = dict(parser.found)
+    assert found["items/13/rules/3/override/points"] == "1.5"
+    assert found["items/13/rules/3/override/computed"] == "0"
+    for path, shown in parser.found:
+        assert shown == str(resolve(document, path)), path
+    assert "overridden on site by 省评审组 张三 on 2022-03-15" in dom
+    assert "food_handled_on_time_pct: 瑶市监〔2021〕12号; 处置台账.xlsx" in dom
+
+
+def test_overrides_and_evidence_in_the_markdown_report(capsys, reviewed):
+    code, out, _ = run(
+        capsys, "score", TABLE, str(reviewed), "--format", "markdown", "--lang", "en"
+    )
+    assert code == 0
+    assert "### Reviewers' overrides (现场评审)" in out
+    assert "| item 14, rule 4 | 1.5 | 0 |" in out

@@ -115,12 +115,28 @@ def _scored(scored: ScoredView, view: ReportView) -> list[str]:
         lines += [f"### {cell(labels['losses'])}", ""]
         if scored.losses:
             rows = [
-                [loss.points.text, loss.where, loss.text, loss.values] for loss in scored.losses
+                [
+                    loss.points.text,
+                    loss.where,
+                    loss.text,
+                    "；".join(
+                        (loss.values, *(f"{labels['evidence']}: {e}" for e in loss.evidence))
+                    ),
+                ]
+                for loss in scored.losses
             ]
             header = [labels["points"], labels["where"], labels["rule"], labels["values"]]
             lines += pipe_table(header, rows, {0})
         else:
             lines += [cell(labels["no_losses"]), ""]
+    if scored.overrides:
+        lines += [f"### {cell(labels['overrides'])}", ""]
+        rows = [
+            [where, shown.points.text, shown.computed.text, shown.note]
+            for where, shown in scored.overrides
+        ]
+        header = [labels["where"], labels["points"], labels["computed"], labels["detail"]]
+        lines += pipe_table(header, rows, {1, 2})
     if scored.gaps is not None:
         gaps = scored.gaps
         lines += [f"### {cell(labels['gaps'])}", "", cell(labels["gaps_note"]), ""]

@@ -18,7 +18,15 @@ from rubricdsl.render import json_ready, losses, meta_key
 from rubricdsl.render_gaps import suggestion_text
 from rubricdsl.reports.text import due_text, entry_name, lacking_text, state_words, units_text
 from rubricdsl.status import OPEN, OVERDUE, STATES, Status, StatusEntry
-from rubricdsl.trace import MET, NOT_APPLICABLE, NOT_MET, ItemTrace, Result, RuleTrace
+from rubricdsl.trace import (
+    MET,
+    NOT_APPLICABLE,
+    NOT_MET,
+    ItemTrace,
+    OverrideTrace,
+    Result,
+    RuleTrace,
+)
 
 META_WIDTH = 200
 
@@ -94,6 +102,7 @@ class LossRow:
     where: str
     text: str
     values: str
+    evidence: tuple[str, ...] = ()
 
 
 @attrs.frozen
@@ -114,6 +123,15 @@ class GapsView:
 
 
 @attrs.frozen
+class OverrideView:
+    """Reviewers' points decided on site, beside what the rubric computed."""
+
+    points: Number
+    computed: Number
+    note: str  # who, when, why
+
+
+@attrs.frozen
 class RuleRow:
     status: str
     gave: Number
@@ -121,6 +139,8 @@ class RuleRow:
     text: str
     values: str
     detail: str
+    evidence: tuple[str, ...] = ()  # `name: reference; reference`, one per indicator
+    override: OverrideView | None = None
 
 
 @attrs.frozen
@@ -132,6 +152,7 @@ class ItemView:
     done: bool
     na_reason: str | None
     rules: tuple[RuleRow, ...]
+    override: OverrideView | None = None
 
 
 @attrs.frozen
@@ -155,6 +176,8 @@ class ScoredView:
     losses: tuple[LossRow, ...]
     items: tuple[ItemView, ...]
     gaps: GapsView | None = None
+    # the reviewers' overrides: what was overridden, the points, who, when, why, computed
+    overrides: tuple[tuple[str, OverrideView], ...] = ()
 
 
 @attrs.frozen
@@ -308,6 +331,7 @@ def _scored(result: Result, prefix: str, _: Translate) -> ScoredView:
         requirements=requirements,
         losses=_losses(result, prefix, _),
         items=_items(result, prefix, _),
+        overrides=_overrides(result, prefix, _),
     )
 
 
@@ -398,12 +422,15 @@ def _losses(result: Result, prefix: str, _: Translate) -> tuple[LossRow, ...]:
             )
         else:
             where = escape(loss.where)
+        evidence: tuple[str, ...] = ()
         if loss.rule is None:
             text, values = _("declared points no rule can give"), ""
         else:
             text, values = escape(loss.rule.text), escape(loss.rule.values_text())
+            evidence = _evidence(loss.rule)
         source = loss.rule if loss.rule is not None else loss.item
-        rows.append(LossRow(number(loss.points, paths[id(source)]), where, text, values))
+        row = LossRow(number(loss.points, paths[id(source)]), where, text, values, evidence)
+        rows.append(row)
     return tuple(rows)
 
 
@@ -423,7 +450,26 @@ def _gaps_view(report: GapReport, path: str | None, lang: str) -> GapsView:
     )
 
 
-def _rule_row(rule: RuleTrace, path: str) -> RuleRow:
+def _override(override: OverrideTrace | None, path: str, _: Translate) -> OverrideView | None:
+    if override is None:
+        return None
+    note = _("overridden on site by {by} on {on}: {reason}").format(
+        by=escape(override.by), on=override.on.isoformat(), reason=escape(override.reason)
+    )
+    return OverrideView(
+        number(override.points, f"{path}override/points"),
+        number(override.computed, f"{path}override/computed"),
+        note,
+    )
+
+
+def _evidence(rule: RuleTrace) -> tuple[str, ...]:
+    """The references behind the values a rule read: `name: reference; reference`."""
+    return tuple(escape(f"{name}: {'; '.join(refs)}") for name, refs in rule.evidence)
+
+
+def _rule_row(rule: RuleTrace, path: str, _: Translate) -> RuleRow:
+    evidence = _evidence(rule)
     return RuleRow(
         rule.status,
         number(rule.gave, f"{path}gave"),
@@ -431,6 +477,8 @@ def _rule_row(rule: RuleTrace, path: str) -> RuleRow:
         escape(rule.text),
         escape(rule.values_text()),
         escape(rule.detail),
+        evidence,
+        _override(rule.override, path, _),
     )
 
 
@@ -447,11 +495,27 @@ def _items(result: Result, prefix: str, _: Translate) -> tuple[ItemView, ...]:
                 done=_done(item),
                 na_reason=escape(item.na_reason) if item.na_reason else None,
                 rules=tuple(
-                    _rule_row(rule, f"{path}rules/{k}/") for k, rule in enumerate(item.rules)
+                    _rule_row(rule, f"{path}rules/{k}/", _) for k, rule in enumerate(item.rules)
                 ),
+                override=_override(item.override, path, _),
             )
         )
     return tuple(views)
+
+
+def _overrides(result: Result, prefix: str, _: Translate) -> tuple[tuple[str, OverrideView], ...]:
+    found = []
+    for index, item in enumerate(result.items):
+        path = f"{prefix}items/{index}/"
+        shown = _override(item.override, path, _)
+        if shown is not None:
+            found.append((_("item {id}").format(id=escape(item.id)), shown))
+        for k, rule in enumerate(item.rules):
+            shown = _override(rule.override, f"{path}rules/{k}/", _)
+            if shown is not None:
+                where = _("item {id}, rule {rule}").format(id=escape(item.id), rule=k + 1)
+                found.append((where, shown))
+    return tuple(found)
 
 
 def _done(item: ItemTrace) -> bool:
@@ -599,4 +663,7 @@ def labels(_: Translate) -> dict[str, str]:
         "detail": _("why"),
         "meta": _("About the data"),
         "vetoes": _("Vetoes struck"),
+        "evidence": _("evidence"),
+        "overrides": _("Reviewers' overrides (现场评审)"),
+        "computed": _("computed"),
     }
