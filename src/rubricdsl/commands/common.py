@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 
 from rubricdsl.api import Rubric, load
-from rubricdsl.campaign import Evaluations, evaluate_all
+from rubricdsl.campaign import Evaluations, evaluate_all, overrides_for, own_data
 from rubricdsl.datafile import DataFile, read_data
+from rubricdsl.gaps import GapReport, find_gaps
 from rubricdsl.limits import Limits
 
 DATA_HELP = "the district's data: YAML, JSON, or a workbook from `rubricdsl template`"
@@ -36,3 +37,20 @@ def scored(
         overrides=data.overrides,
     )
     return rubrics, data, evaluations
+
+
+def gap_reports(
+    evaluations: Evaluations, data: DataFile, *, checklists: bool = False
+) -> list[GapReport | None]:
+    """What wins each lost point back, for each rubric; a checklist's (its unmet tasks) only
+    when asked for, else None. A rule or item the reviewers settled on site is no gap."""
+    return [
+        find_gaps(
+            rubric,
+            *own_data(rubric, data.indicators, data.not_applicable),
+            overrides=overrides_for(rubric, evaluations.rubrics, data.overrides),
+        )
+        if checklists or result.categories
+        else None
+        for rubric, result in evaluations.pairs()
+    ]

@@ -5,10 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from rubricdsl.campaign import overrides_for, own_data
-from rubricdsl.commands.common import add_rubrics_and_data, scored
+from rubricdsl.commands.common import add_rubrics_and_data, gap_reports, scored
 from rubricdsl.commands.output import add_report_options, deliver, writes_unicode
-from rubricdsl.gaps import find_gaps
 from rubricdsl.i18n import language
 from rubricdsl.limits import Limits
 from rubricdsl.render_gaps import render_gaps_json, render_gaps_text
@@ -26,16 +24,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(arguments: argparse.Namespace, limits: Limits) -> str:
-    rubrics, data, evaluations = scored(arguments, limits)
+    _, data, evaluations = scored(arguments, limits)
     # a rule or item the reviewers settled on site is no gap
-    reports = [
-        find_gaps(
-            rubric,
-            *own_data(rubric, data.indicators, data.not_applicable),
-            overrides=overrides_for(rubric, rubrics, data.overrides),
-        )
-        for rubric in rubrics
-    ]
+    reports = [report for report in gap_reports(evaluations, data, checklists=True) if report]
     lang = language(arguments.lang)
     single = len(reports) == 1
     if arguments.format == "json":

@@ -7,12 +7,11 @@ import json
 import sys
 from typing import Any
 
-from rubricdsl.campaign import Evaluations, overrides_for, own_data
-from rubricdsl.commands.common import add_rubrics_and_data, scored
+from rubricdsl.campaign import Evaluations
+from rubricdsl.commands.common import add_rubrics_and_data, gap_reports, scored
 from rubricdsl.commands.output import add_report_options, deliver, writes_unicode
 from rubricdsl.datafile import DataFile
 from rubricdsl.escape import json_escape
-from rubricdsl.gaps import GapReport, find_gaps
 from rubricdsl.i18n import language, translator
 from rubricdsl.limits import Limits
 from rubricdsl.owners import UnitPoints, points_by_owner
@@ -54,7 +53,7 @@ def run(arguments: argparse.Namespace, limits: Limits) -> str:
             lang,
             [(result, "" if single else f"results/{i}/") for i, result in enumerate(results)],
             # the score's JSON does not carry the gap analysis: its numbers have no path
-            gaps=[(report, None) if report else None for report in _gaps(evaluations, data)],
+            gaps=[(report, None) if report else None for report in gap_reports(evaluations, data)],
             meta=data.meta,
             owners=owners,
         )
@@ -64,20 +63,6 @@ def run(arguments: argparse.Namespace, limits: Limits) -> str:
         if owners:
             text += "\n" + "\n".join(owners_lines(owners, translator(lang))) + "\n"
     return deliver(text, arguments.output)
-
-
-def _gaps(evaluations: Evaluations, data: DataFile) -> list[GapReport | None]:
-    """What wins each lost point back, for each rubric that scores (a checklist has none)."""
-    return [
-        find_gaps(
-            rubric,
-            *own_data(rubric, data.indicators, data.not_applicable),
-            overrides=overrides_for(rubric, evaluations.rubrics, data.overrides),
-        )
-        if result.categories
-        else None
-        for rubric, result in evaluations.pairs()
-    ]
 
 
 def _json(

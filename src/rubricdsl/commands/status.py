@@ -7,11 +7,9 @@ import datetime
 import json
 import sys
 
-from rubricdsl.campaign import overrides_for, own_data
-from rubricdsl.commands.common import scored
+from rubricdsl.commands.common import gap_reports, scored
 from rubricdsl.commands.output import add_report_options, deliver, writes_unicode
 from rubricdsl.escape import json_escape
-from rubricdsl.gaps import find_gaps
 from rubricdsl.i18n import language
 from rubricdsl.limits import Limits
 from rubricdsl.owners import points_by_owner
@@ -53,17 +51,8 @@ def run(arguments: argparse.Namespace, limits: Limits) -> str:
     status = campaign_status(evaluations, plan, as_of)
     owners = points_by_owner(evaluations, plan)
     lang = language(arguments.lang)
-    gaps = [
-        find_gaps(
-            rubric,
-            *own_data(rubric, data.indicators, data.not_applicable),
-            overrides=overrides_for(rubric, rubrics, data.overrides),
-        )
-        if result.categories
-        else None
-        for rubric, result in evaluations.pairs()
-    ]
     if arguments.format == "json":
+        gaps = gap_reports(evaluations, data)
         document = {
             **status.to_dict(),
             "owners": [unit.to_dict() for unit in owners],
@@ -73,6 +62,7 @@ def run(arguments: argparse.Namespace, limits: Limits) -> str:
         ascii_only = arguments.output is None and not writes_unicode(sys.stdout)
         text = json_escape(json.dumps(document, ensure_ascii=ascii_only, indent=2)) + "\n"
     elif arguments.format in ("markdown", "html"):
+        gaps = gap_reports(evaluations, data)
         view = build_view(
             lang,
             [(result, f"results/{index}/") for index, result in enumerate(evaluations.results)],
