@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import io
 import sys
+from datetime import datetime, timezone
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
@@ -26,6 +27,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "src" / "rubricdsl" / "locale"
 DOMAIN = "rubricdsl"
 LANGUAGES = ("zh", "en")
+CREATED = datetime(2021, 7, 1, tzinfo=timezone.utc)  # the Yaohai plan's day (瑶办发〔2021〕25号)
 
 
 def extracted() -> Catalog:
@@ -49,7 +51,8 @@ def merged(lang: str, template: Catalog) -> Catalog:
     """The language's catalog with exactly the template's messages, translations kept."""
     path = po_path(lang)
     old = read_po(path.open("rb"), locale=lang) if path.exists() else Catalog(locale=lang)
-    catalog = Catalog(locale=lang, project=DOMAIN, fuzzy=False)
+    # a fixed date in the header the .mo file carries, so that compiling is reproducible
+    catalog = Catalog(locale=lang, project=DOMAIN, fuzzy=False, creation_date=CREATED)
     for message in sorted(template, key=lambda m: str(m.id)):
         if not message.id:
             continue

@@ -544,22 +544,22 @@ def test_the_text_report_marks_what_was_overridden(overridden, data):
     assert r"      1  item 19 顾客满意度: score 3 (overridden on site by 李四" in lost
 
 
-def test_the_command_line_passes_the_data_files_overrides(capsys, monkeypatch, data):
-    from rubricdsl.commands import score
+def test_the_command_line_passes_the_data_files_overrides(capsys, tmp_path):
+    def file_with(points: str) -> str:
+        path = tmp_path / f"reviewed-{points}.yaml"
+        path.write_text(
+            Path(SAMPLE).read_text(encoding="utf-8")
+            + "overrides:\n"
+            + f"  - {{item: '14', rule: 4, points: {points}, by: 张三, on: 2022-03-15, "
+            + "reason: 现场核查}\n",
+            encoding="utf-8",
+        )
+        return str(path)
 
-    file = SimpleNamespace(
-        indicators=data.indicators,
-        meta=data.meta,
-        not_applicable={},
-        evidence={},
-        overrides=[override(14, D("1.5"), rule=4)],
-    )
-    monkeypatch.setattr(score, "read_data", lambda path, limits: file)
-    assert main(["score", RUBRIC, SAMPLE, "--format", "json"]) == 0
+    assert main(["score", RUBRIC, file_with("1.5"), "--format", "json"]) == 0
     document = json.loads(capsys.readouterr().out)
     assert document["total"] == "79.02"
-    file.overrides = [override(14, 2, rule=4)]
-    assert main(["score", RUBRIC, SAMPLE]) == 1
+    assert main(["score", RUBRIC, file_with("2"), "--lang", "en"]) == 1
     out, err = capsys.readouterr()
     assert out == ""
     assert "overrides[1].points: 2 is outside what rule 4 of item 14 (line 180) can give" in err

@@ -454,9 +454,9 @@ def set_cell(reference, value, number_format=None):
             ["Details: the sheet is missing (deleted or renamed?)"],
         ),
         (
-            set_cell("Data!D1", "数值"),
+            set_cell("Data!D1", "填报值"),  # a header of one's own (数值 is Value's translation)
             [
-                "Data!D1: the column header '数值' is not one of this sheet's",
+                "Data!D1: the column header '填报值' is not one of this sheet's",
                 "Data!1:1: no column “Value”",
             ],
         ),

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from rubricdsl.errors import RubricError
 from rubricdsl.escape import escape
+from rubricdsl.i18n import _
 
 
 class OutputExistsError(RubricError):
@@ -25,8 +26,10 @@ def write_atomically(path: str | os.PathLike[str], data: bytes, *, replace: bool
     target = Path(path)
     if not replace and (target.exists() or target.is_symlink()):
         raise OutputExistsError(
-            f"{escape(str(target))} exists; it may hold someone's work, so it is left alone "
-            "(use --force to replace it)"
+            _(
+                "{file} exists; it may hold someone's work, so it is left alone (use --force to "
+                "replace it)"
+            ).format(file=escape(str(target)))
         )
     folder = target.parent
     try:
@@ -34,9 +37,7 @@ def write_atomically(path: str | os.PathLike[str], data: bytes, *, replace: bool
             prefix=f".{target.name}.", suffix=".part", dir=folder
         )
     except OSError as problem:
-        raise CannotWriteError(
-            f"cannot write {escape(str(target))}: {problem.strerror or problem}"
-        ) from None
+        raise CannotWriteError(_cannot_write(target, problem)) from None
     try:
         with os.fdopen(descriptor, "wb") as stream:
             # mkstemp makes the file private (0600): give it the mode the target has, or the
@@ -54,13 +55,13 @@ def write_atomically(path: str | os.PathLike[str], data: bytes, *, replace: bool
     except FileExistsError:
         _remove(temporary)
         raise OutputExistsError(
-            f"{escape(str(target))} appeared while it was being written; it is left alone"
+            _("{file} appeared while it was being written; it is left alone").format(
+                file=escape(str(target))
+            )
         ) from None
     except OSError as problem:
         _remove(temporary)
-        raise CannotWriteError(
-            f"cannot write {escape(str(target))}: {problem.strerror or problem}"
-        ) from None
+        raise CannotWriteError(_cannot_write(target, problem)) from None
     except BaseException:
         _remove(temporary)
         raise
@@ -78,6 +79,12 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def _cannot_write(target: Path, problem: OSError) -> str:
+    return _("cannot write {file}: {reason}").format(
+        file=escape(str(target)), reason=problem.strerror or problem
+    )
 
 
 def _remove(path: str) -> None:

@@ -12,7 +12,8 @@ from rubricdsl.datafile import check_evidence
 from rubricdsl.errors import IndicatorError, IndicatorProblem, RubricError
 from rubricdsl.escape import escape
 from rubricdsl.exact import exactly
-from rubricdsl.inputs import closest, copy_indicators
+from rubricdsl.i18n import _
+from rubricdsl.inputs import closest, copy_indicators, describe, no_such_excuse
 from rubricdsl.limits import DEFAULT_LIMITS
 from rubricdsl.model import IndicatorSpec
 from rubricdsl.overrides import Override
@@ -43,12 +44,17 @@ def shared_indicators(rubrics: Sequence[Rubric]) -> dict[str, IndicatorSpec]:
             elif not _same_type(first, spec):
                 other = declared_in[name]
                 raise RubricsDisagreeError(
-                    f"{escape(rubric.source_name)}:{spec.span.line}:{spec.span.column}: "
-                    f"{name} is declared {spec.describe()}"
-                    f"{' or na' if spec.allows_na else ''}, but "
-                    f"{escape(other.source_name)}:{first.span.line}:{first.span.column} "
-                    f"declares it {first.describe()}{' or na' if first.allows_na else ''}; "
-                    "one data file serves both, so declare it the same way in both"
+                    _(
+                        "{place}: {name} is declared {type}, but {other} declares it "
+                        "{other_type}; one data file serves both, so declare it the same way in "
+                        "both"
+                    ).format(
+                        place=f"{escape(rubric.source_name)}:{spec.span.line}:{spec.span.column}",
+                        name=name,
+                        type=describe(spec) + (" or na" if spec.allows_na else ""),
+                        other=f"{escape(other.source_name)}:{first.span.line}:{first.span.column}",
+                        other_type=describe(first) + (" or na" if first.allows_na else ""),
+                    )
                 )
     return found
 
@@ -116,8 +122,10 @@ def overrides_for(
     scoring = [each for each in rubrics if each.checked.file.categories]
     if len(scoring) > 1:
         raise RubricError(
-            "reviewers' overrides name items, and more than one of the rubrics scores items: "
-            "score the rubric they belong to alone"
+            _(
+                "reviewers' overrides name items, and more than one of the rubrics scores items: "
+                "score the rubric they belong to alone"
+            )
         )
     return overrides if rubric in scoring else None
 
@@ -148,21 +156,20 @@ def _refuse_unknown(
             continue
         text = key if isinstance(key, str) else repr(key)
         close = closest(text, known, DEFAULT_LIMITS)
-        hint = f"; did you mean '{close}'?" if close else ""
-        problems.append(IndicatorProblem(text, f"no rubric declares this indicator{hint}"))
+        if close:
+            message = _("no rubric declares this indicator; did you mean '{name}'?").format(
+                name=close
+            )
+        else:
+            message = _("no rubric declares this indicator")
+        problems.append(IndicatorProblem(text, message))
     allowed = {name for rubric in rubrics for name in rubric.reportable}
     for key in reported:
         name = str(key)
         if name not in allowed:
             close = closest(name, allowed, DEFAULT_LIMITS)
-            hint = f"did you mean '{close}'? " if close else ""
-            listed = ", ".join(sorted(allowed)[:10]) or "none: no item says `na allowed`"
-            problems.append(
-                IndicatorProblem(
-                    f"not_applicable '{name}'",
-                    f"no rubric allows such a 合理缺项 ({hint}allowed: {listed})",
-                )
-            )
+            message = no_such_excuse(close, sorted(allowed), one_rubric=False)
+            problems.append(IndicatorProblem(f"not_applicable '{name}'", message))
     if problems:
         limit = DEFAULT_LIMITS.max_problems
         raise IndicatorError(problems[:limit], max(0, len(problems) - limit))

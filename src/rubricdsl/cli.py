@@ -12,7 +12,7 @@ from typing import NoReturn, TextIO
 from rubricdsl.commands import add_all
 from rubricdsl.errors import RubricError
 from rubricdsl.escape import clip, escape, escape_block
-from rubricdsl.i18n import language, speaking
+from rubricdsl.i18n import Translate, language, speaking, translator
 from rubricdsl.limits import DEFAULT_LIMITS, MIB, Limits
 
 EXIT_OK = 0
@@ -98,9 +98,9 @@ def _silence_stdout() -> None:
         pass
 
 
-def _write(output: str) -> int:
+def _write(output: str, _: Translate) -> int:
     if sys.stdout is None:
-        _say("rubricdsl: cannot write the output: standard output is closed")
+        _say("rubricdsl: " + _("cannot write the output: standard output is closed"))
         return EXIT_CANNOT_WRITE
     try:
         sys.stdout.write(output)
@@ -110,7 +110,7 @@ def _write(output: str) -> int:
         return EXIT_BROKEN_PIPE
     except (OSError, ValueError) as problem:
         reason = problem.strerror if isinstance(problem, OSError) else str(problem)
-        _say(f"rubricdsl: cannot write the output: {reason}")
+        _say("rubricdsl: " + _("cannot write the output: {reason}").format(reason=reason))
         _silence_stdout()
         return EXIT_CANNOT_WRITE
     return EXIT_OK
@@ -127,8 +127,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as stop:
         return int(stop.code) if isinstance(stop.code, int) else EXIT_USAGE
     limits = Limits(max_file_bytes=int(arguments.max_file_mb * MIB))
+    lang = language(getattr(arguments, "lang", None))
+    _ = translator(lang)
     try:
-        with speaking(language(getattr(arguments, "lang", None))):
+        with speaking(lang):
             output = arguments.run(arguments, limits)
     except RubricError as error:
         _say(f"rubricdsl: {error}")
@@ -136,15 +138,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED
     except Exception as error:  # a bug of ours: say so plainly, apart from bad input
-        _say(
-            f"rubricdsl: internal error ({type(error).__name__}), please report it with the "
-            "files that caused it"
-            + ("" if arguments.debug else "; run again with --debug to see the traceback")
-        )
+        if arguments.debug:
+            message = _("internal error ({kind}), please report it with the files that caused it")
+        else:
+            message = _(
+                "internal error ({kind}), please report it with the files that caused it; run "
+                "again with --debug to see the traceback"
+            )
+        _say("rubricdsl: " + message.format(kind=type(error).__name__))
         if arguments.debug:
             _say(traceback.format_exc())
         return EXIT_INTERNAL
-    return _write(output)
+    return _write(output, _)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,14 +18,16 @@ from rubricdsl.errors import (
     IndicatorProblem,
     RubricArgumentError,
     RubricError,
-    more_line,
+    more_problems,
 )
 from rubricdsl.escape import clip, escape, escape_block, shown
 from rubricdsl.exact import EXACT
 from rubricdsl.files import path_text, read_text
+from rubricdsl.i18n import _
 from rubricdsl.inputs import closest
 from rubricdsl.limits import (
     DEFAULT_LIMITS,
+    TOO_LARGE,
     Limits,
     decimal_problem,
     looks_like_number,
@@ -121,10 +123,7 @@ def _check_events(text: str, limits: Limits) -> None:
             size = 0
             if isinstance(event, yaml.CollectionStartEvent):
                 if len(open_counts) >= limits.max_data_depth:
-                    raise _DataProblemError(
-                        f"lists and mappings are nested more than {limits.max_data_depth} deep",
-                        **_at(event.start_mark),
-                    )
+                    raise _DataProblemError(too_deep(limits), **_at(event.start_mark))
                 open_counts.append((1, event.anchor))
                 continue
             if isinstance(event, yaml.CollectionEndEvent):
@@ -134,16 +133,20 @@ def _check_events(text: str, limits: Limits) -> None:
             elif isinstance(event, yaml.AliasEvent):
                 if event.anchor not in anchored:
                     raise _DataProblemError(
-                        "an alias refers to an anchor not yet complete (the list or mapping it "
-                        "is inside) or never defined",
+                        _(
+                            "an alias refers to an anchor not yet complete (the list or mapping "
+                            "it is inside) or never defined"
+                        ),
                         **_at(event.start_mark),
                     )
                 size, anchor = anchored[event.anchor], None
                 repeated += size
                 if repeated > limits.max_alias_nodes:
                     raise _DataProblemError(
-                        f"aliases (*name) repeat more than {limits.max_alias_nodes:,} values; "
-                        "a data file needs only a few (is this a 'billion laughs' file?)",
+                        _(
+                            "aliases (*name) repeat more than {most} values; a data file needs "
+                            "only a few (is this a 'billion laughs' file?)"
+                        ).format(most=f"{limits.max_alias_nodes:,}"),
                         **_at(event.start_mark),
                     )
             else:
@@ -157,9 +160,17 @@ def _check_events(text: str, limits: Limits) -> None:
         loader.dispose()
 
 
+def too_deep(limits: Limits) -> str:
+    return _("lists and mappings are nested more than {depth} deep").format(
+        depth=limits.max_data_depth
+    )
+
+
 def _refuse(loader: Any, node: yaml.Node) -> None:
     tag = node.tag.replace("tag:yaml.org,2002:", "!!")
-    raise _DataProblemError(f"{tag} values are not allowed in a data file", **_at(node.start_mark))
+    raise _DataProblemError(
+        _("{tag} values are not allowed in a data file").format(tag=tag), **_at(node.start_mark)
+    )
 
 
 def _construct_float(loader: Any, node: yaml.ScalarNode) -> Decimal | float:
@@ -173,21 +184,29 @@ def _construct_float(loader: Any, node: yaml.ScalarNode) -> Decimal | float:
 def _decimal(text: str, mark: yaml.Mark | None, limits: Limits) -> Decimal:
     """A number as the exact Decimal written, once its digits and exponent are within limits."""
     if not looks_like_number(text):
-        raise _DataProblemError(f"{shown(text, 40)} is not a number", **_at(mark))
-    problem = number_text_problem(text, limits)
+        raise _DataProblemError(
+            _("{value} is not a number").format(value=shown(text, 40)), **_at(mark)
+        )
+    problem = number_text_problem(text, limits, _)
     if problem is None:
         with localcontext(EXACT):
             value = Decimal(text)
-        problem = decimal_problem(value, limits) if not value.is_zero() else None
-        if problem is None or "too large" in problem:
+        english = decimal_problem(value, limits) if not value.is_zero() else None
+        if english is None or english == TOO_LARGE:
             return value  # a large value is reported by the validator, with its indicator
-    raise _DataProblemError(f"the number {shown(text, 40)} {problem}", **_at(mark))
+        problem = decimal_problem(value, limits, _)
+    assert problem is not None  # either check found something
+    raise _DataProblemError(number_problem(shown(text, 40), problem), **_at(mark))
+
+
+def number_problem(number: str, problem: str) -> str:
+    return _("the number {number} {problem}").format(number=number, problem=problem)
 
 
 def _construct_mapping(loader: Any, node: yaml.Node) -> dict[Any, Any]:
     if not isinstance(node, yaml.MappingNode):  # `!!map` on a text or a list
-        raise _DataProblemError("tagged !!map but is not a mapping", **_at(node.start_mark))
-    written = sum(1 for key, _ in node.value if key.tag != "tag:yaml.org,2002:merge")
+        raise _DataProblemError(_("tagged !!map but is not a mapping"), **_at(node.start_mark))
+    written = sum(1 for key, _value in node.value if key.tag != "tag:yaml.org,2002:merge")
     loader.flatten_mapping(node)  # puts the pairs merged in with <<: first, then those written
     merged = len(node.value) - written
     mapping: dict[Any, Any] = {}
@@ -195,14 +214,12 @@ def _construct_mapping(loader: Any, node: yaml.Node) -> dict[Any, Any]:
     for position, (key_node, value_node) in enumerate(node.value):
         if not isinstance(key_node, yaml.ScalarNode):
             raise _DataProblemError(
-                "a key must be a name, not a list or a mapping", **_at(key_node.start_mark)
+                _("a key must be a name, not a list or a mapping"), **_at(key_node.start_mark)
             )
         key = loader.construct_object(key_node, deep=True)
         if position >= merged:  # a key merged in may be overridden; one written twice may not
             if key in seen:
-                raise _DataProblemError(
-                    f"'{shown(str(key))}' is given twice", **_at(key_node.start_mark)
-                )
+                raise _DataProblemError(given_twice(str(key)), **_at(key_node.start_mark))
             seen.add(key)
         mapping[key] = loader.construct_object(value_node, deep=True)
     return mapping
@@ -213,10 +230,10 @@ def _construct_int(loader: Any, node: yaml.ScalarNode) -> int | str:
     text = str(loader.construct_scalar(node))
     digits = text.replace("_", "")
     if digits.lstrip("+-").isdigit():
-        problem = number_text_problem(digits, loader.limits)
+        problem = number_text_problem(digits, loader.limits, _)
         if problem is not None:
             raise _DataProblemError(
-                f"the number {shown(digits, 40)} {problem}", **_at(node.start_mark)
+                number_problem(shown(digits, 40), problem), **_at(node.start_mark)
             )
         return int(digits, 10)
     return text  # 0x1F, 0b101, 1:30 stay text, and the validator says it is not a number
@@ -235,7 +252,9 @@ def _construct_timestamp(loader: Any, node: yaml.ScalarNode) -> object:
         return loader.construct_yaml_timestamp(node)
     except (ValueError, TypeError, AttributeError, OverflowError):
         text = shown(str(node.value), 40)
-        raise _DataProblemError(f"{text} is not a valid date", **_at(node.start_mark)) from None
+        raise _DataProblemError(
+            _("{text} is not a valid date").format(text=text), **_at(node.start_mark)
+        ) from None
 
 
 # Numbers as people write them that YAML 1.1 leaves as text: -.5, +.5, 1e+1, 1.5E3, 1e3.
@@ -254,20 +273,24 @@ for _tag in ("binary", "set", "omap", "pairs"):
     _ExactConstructor.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse)
 
 
+def given_twice(key: str) -> str:
+    return _("'{key}' is given twice").format(key=shown(key))
+
+
 def _json_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     mapping: dict[str, Any] = {}
     for key, value in pairs:
         if key in mapping:
-            raise _DataProblemError(f"'{shown(key)}' is given twice")
+            raise _DataProblemError(given_twice(key))
         mapping[key] = value
     return mapping
 
 
 def _json_loads(text: str, limits: Limits) -> object:
     def whole(digits: str) -> int:
-        problem = number_text_problem(digits, limits)
+        problem = number_text_problem(digits, limits, _)
         if problem is not None:
-            raise _DataProblemError(f"the number {shown(digits, 40)} {problem}")
+            raise _DataProblemError(number_problem(shown(digits, 40), problem))
         return int(digits)
 
     try:
@@ -278,9 +301,7 @@ def _json_loads(text: str, limits: Limits) -> object:
             object_pairs_hook=_json_object,
         )
     except RecursionError:  # json's C parser checks its depth; ours is far lower, and says so
-        raise _DataProblemError(
-            f"lists and mappings are nested more than {limits.max_data_depth} deep"
-        ) from None
+        raise _DataProblemError(too_deep(limits)) from None
 
 
 def _yaml_loads(text: str, limits: Limits) -> object:
@@ -289,7 +310,10 @@ def _yaml_loads(text: str, limits: Limits) -> object:
     except UnicodeEncodeError as problem:
         line = text.count("\n", 0, problem.start) + 1
         raise _DataProblemError(
-            f"{escape(text[problem.start])} is not a character (a lone surrogate)", line=line
+            _("{character} is not a character (a lone surrogate)").format(
+                character=escape(text[problem.start])
+            ),
+            line=line,
         ) from None
     _check_events(text, limits)
     loader = _ExactLoader(text)
@@ -308,24 +332,28 @@ def _check_values(document: object, limits: Limits) -> None:
         if isinstance(value, str):
             if len(value) > limits.max_text_length:
                 raise _DataProblemError(
-                    f"a text of {len(value):,} characters ({shown(value, 40)}); "
-                    f"at most {limits.max_text_length:,} are allowed"
+                    _("a text of {length} characters ({text}); at most {most} are allowed").format(
+                        length=f"{len(value):,}",
+                        text=shown(value, 40),
+                        most=f"{limits.max_text_length:,}",
+                    )
                 )
             continue
         if not isinstance(value, dict | list):
             continue
         if depth > limits.max_data_depth:
-            raise _DataProblemError(
-                f"lists and mappings are nested more than {limits.max_data_depth} deep"
-            )
+            raise _DataProblemError(too_deep(limits))
         if isinstance(value, list):
             stack.extend((element, depth + 1) for element in value)
             continue
         for key, element in value.items():
             if isinstance(key, str) and len(key) > limits.max_name_length:
                 raise _DataProblemError(
-                    f"a key of {len(key):,} characters ({shown(key, 40)}); "
-                    f"names have at most {limits.max_name_length:,}"
+                    _("a key of {length} characters ({text}); names have at most {most}").format(
+                        length=f"{len(key):,}",
+                        text=shown(key, 40),
+                        most=f"{limits.max_name_length:,}",
+                    )
                 )
             stack.append((element, depth + 1))
 
@@ -341,8 +369,9 @@ def parse_data(text: str, source_name: str, limits: Limits = DEFAULT_LIMITS) -> 
     name = escape(clip(source_name, 300))
     if len(text) > limits.max_file_bytes:
         raise DataFileError(
-            f"{name}: {len(text):,} characters, over the limit of {limits.max_file_bytes:,} "
-            "(see docs/limits.md)"
+            _("{file}: {length} characters, over the limit of {most} (see docs/limits.md)").format(
+                file=name, length=f"{len(text):,}", most=f"{limits.max_file_bytes:,}"
+            )
         )
     try:
         if source_name.endswith(".json"):
@@ -353,12 +382,14 @@ def parse_data(text: str, source_name: str, limits: Limits = DEFAULT_LIMITS) -> 
     except _DataProblemError as problem:
         raise DataFileError(problem.located(name)) from None
     except json.JSONDecodeError as error:
+        where = f"{name}:{error.lineno}:{error.colno}"
         raise DataFileError(
-            f"{name}:{error.lineno}:{error.colno}: not valid JSON: {error.msg}"
+            _("{place}: not valid JSON: {reason}").format(place=where, reason=error.msg)
         ) from None
     except yaml.YAMLError as error:
+        reason = escape_block(clip(str(error), 1000))
         raise DataFileError(
-            f"{name}: not valid YAML: {escape_block(clip(str(error), 1000))}"
+            _("{file}: not valid YAML: {reason}").format(file=name, reason=reason)
         ) from None
     return _shape(document, name, lambda path: _place(text, path), limits)
 
@@ -371,30 +402,48 @@ def _shape(
 ) -> DataFile:
     if not isinstance(document, Mapping):
         raise DataFileError(
-            f"{source_name}: expected a mapping with 'indicators:' (and optional 'meta:')"
+            _("{file}: expected a mapping with 'indicators:' (and optional 'meta:')").format(
+                file=source_name
+            )
         )
     unknown = [shown(str(key), 40) for key in document if key not in TOP_LEVEL_KEYS]
     if unknown:
-        more = f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else ""
+        if len(unknown) > 5:
+            message = _(
+                "{file}: unknown top-level key(s) {keys} and {more} more; expected "
+                "'indicators:' and optional 'meta:', 'not_applicable:', 'evidence:' and "
+                "'overrides:'"
+            )
+        else:
+            message = _(
+                "{file}: unknown top-level key(s) {keys}; expected 'indicators:' and optional "
+                "'meta:', 'not_applicable:', 'evidence:' and 'overrides:'"
+            )
         raise DataFileError(
-            f"{source_name}: unknown top-level key(s) {', '.join(unknown[:5])}{more}; "
-            "expected 'indicators:' and optional 'meta:', 'not_applicable:', 'evidence:' and "
-            "'overrides:'"
+            message.format(
+                file=source_name, keys=", ".join(unknown[:5]), more=f"{len(unknown) - 5:,}"
+            )
         )
     indicators = document.get("indicators")
     if not isinstance(indicators, Mapping):
-        raise DataFileError(f"{source_name}: 'indicators:' must be a mapping of names to values")
+        raise DataFileError(
+            _("{file}: 'indicators:' must be a mapping of names to values").format(file=source_name)
+        )
     meta = document.get("meta")
     if meta is None:  # no meta, or `meta:` left empty
         meta = {}
     if not isinstance(meta, Mapping):
-        raise DataFileError(f"{source_name}: 'meta:' must be a mapping (district, year, …)")
+        raise DataFileError(
+            _("{file}: 'meta:' must be a mapping (district, year, …)").format(file=source_name)
+        )
     reported = document.get("not_applicable")
     if reported is None:
         reported = {}
     if not isinstance(reported, Mapping):
         raise DataFileError(
-            f"{source_name}: 'not_applicable:' must be a mapping of item ids to reasons"
+            _("{file}: 'not_applicable:' must be a mapping of item ids to reasons").format(
+                file=source_name
+            )
         )
     evidence = _evidence(document.get("evidence"), source_name, place, limits)
     overrides = document.get("overrides")
@@ -402,8 +451,10 @@ def _shape(
         overrides = []
     if not isinstance(overrides, list):
         raise DataFileError(
-            f"{source_name}: 'overrides:' must be a list of reviewers' overrides, each with "
-            "item:, points:, by:, on: and reason: (see docs/overrides.md)"
+            _(
+                "{file}: 'overrides:' must be a list of reviewers' overrides, each with item:, "
+                "points:, by:, on: and reason: (see docs/overrides.md)"
+            ).format(file=source_name)
         )
     return DataFile(
         indicators=dict(indicators),
@@ -445,35 +496,44 @@ def _evidence(
         problems.append(f"{where}: {message}")
 
     if not isinstance(given, Mapping):
-        problem((), "'evidence:' must be a mapping of indicator names to references")
+        problem((), _("'evidence:' must be a mapping of indicator names to references"))
         raise DataFileError(problems[0])
     found: dict[str, tuple[str, ...]] = {}
     for key, value in given.items():
         if not isinstance(key, str):
-            problem((key, _KEY), f"evidence: {shown(str(key), 40)} is not an indicator name")
+            problem(
+                (key, _KEY),
+                _("evidence: {key} is not an indicator name").format(key=shown(str(key), 40)),
+            )
             continue
-        name = f"evidence for '{shown(key, 80)}'"
+        name = shown(key, 80)
         if isinstance(value, str):
             references: list[tuple[tuple[object, ...], object]] = [((key,), value)]
         elif isinstance(value, list):
             if not value:
-                problem((key,), f"{name}: an empty list; give a reference or leave the name out")
+                problem(
+                    (key,),
+                    _(
+                        "evidence for '{name}': an empty list; give a reference or leave the "
+                        "name out"
+                    ).format(name=name),
+                )
             references = [((key, position), element) for position, element in enumerate(value)]
         else:
-            problem((key,), f"{name}: {_reference_problem(value)}")
+            problem((key,), _reference_problem(name, value))
             continue
         kept: list[str] = []
         for path, reference in references:
             if isinstance(reference, str) and reference.strip() and not _BREAKS & set(reference):
                 kept.append(reference.strip())
             else:
-                problem(path, f"{name}: {_reference_problem(reference)}")
+                problem(path, _reference_problem(name, reference))
         if kept and len(kept) == len(references):
             found[key] = tuple(kept)
     if problems:
         shown_problems = problems[: limits.max_problems]
         if len(problems) > len(shown_problems):
-            shown_problems.append(more_line(len(shown_problems), len(problems), "problems"))
+            shown_problems.append(more_problems(len(shown_problems), len(problems)))
         raise DataFileError("\n".join(shown_problems))
     return found
 
@@ -483,27 +543,47 @@ LINE_BREAKS = "\n\r\u2028\u2029\x85\x0b\x0c"
 _BREAKS = frozenset(LINE_BREAKS)
 
 
-def _reference_problem(reference: object) -> str:
+def _reference_problem(name: str, reference: object) -> str:
+    """What is wrong with one reference of the evidence for `name`, in a whole sentence."""
     if reference is None:
-        return "left empty; give a document number, a file name or a link, or leave it out"
-    if isinstance(reference, str):
+        message = _(
+            "evidence for '{name}': left empty; give a document number, a file name or a link, "
+            "or leave it out"
+        )
+    elif isinstance(reference, str):
         if not reference.strip():
-            return "an empty reference; give a document number, a file name or a link"
-        return "a reference is one line; give several as a list"
-    if isinstance(reference, bool):
-        kind = "true/false"
+            message = _(
+                "evidence for '{name}': an empty reference; give a document number, a file name "
+                "or a link"
+            )
+        else:
+            message = _("evidence for '{name}': a reference is one line; give several as a list")
+    elif isinstance(reference, bool):
+        message = _(
+            "evidence for '{name}': {value} is true/false, not a reference: give a document "
+            'number, a file name or a link as text (quote a number: "25")'
+        )
     elif isinstance(reference, (int, float, Decimal)):
-        kind = "a number"
+        message = _(
+            "evidence for '{name}': {value} is a number, not a reference: give a document "
+            'number, a file name or a link as text (quote a number: "25")'
+        )
     elif isinstance(reference, Mapping):
-        kind = "a mapping"
+        message = _(
+            "evidence for '{name}': {value} is a mapping, not a reference: give a document "
+            'number, a file name or a link as text (quote a number: "25")'
+        )
     elif isinstance(reference, list):
-        kind = "a list"
+        message = _(
+            "evidence for '{name}': {value} is a list, not a reference: give a document "
+            'number, a file name or a link as text (quote a number: "25")'
+        )
     else:
-        kind = "not text"
-    return (
-        f"{shown(str(reference), 40)} is {kind}, not a reference: give a document number, a "
-        'file name or a link as text (quote a number: "25")'
-    )
+        message = _(
+            "evidence for '{name}': {value} is not text, not a reference: give a document "
+            'number, a file name or a link as text (quote a number: "25")'
+        )
+    return message.format(name=name, value=shown(str(reference), 40))
 
 
 def _place(text: str, path: tuple[object, ...]) -> tuple[int, int] | None:
@@ -558,13 +638,13 @@ def check_evidence(
             omitted += 1
             continue
         close = closest(name, known, limits)
-        hint = f"; did you mean '{close}'?" if close else ""
-        problems.append(
-            IndicatorProblem(
-                f"evidence '{clip(name, 80)}'",
-                f"evidence for an indicator no rubric declares{hint}",
-            )
-        )
+        if close:
+            message = _(
+                "evidence for an indicator no rubric declares; did you mean '{name}'?"
+            ).format(name=close)
+        else:
+            message = _("evidence for an indicator no rubric declares")
+        problems.append(IndicatorProblem(f"evidence '{clip(name, 80)}'", message))
     if problems:
         raise IndicatorError(problems, omitted)
 
@@ -586,8 +666,10 @@ def read_data(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS) -> 
         return read_workbook(path, limits)
     if suffix in _OTHER_SPREADSHEETS:
         raise DataFileError(
-            f"{escape(clip(name, 300))}: rubricdsl reads workbooks in the .xlsx format only; "
-            "save this one as an Excel Workbook (.xlsx)"
+            _(
+                "{file}: rubricdsl reads workbooks in the .xlsx format only; save this one as an "
+                "Excel Workbook (.xlsx)"
+            ).format(file=escape(clip(name, 300)))
         )
     text = read_text(path, "data file", DataFileError, limits)
     return parse_data(text, os.fspath(path), limits)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import attrs
 
 from rubricdsl.escape import escape
+from rubricdsl.i18n import _
 from rubricdsl.limits import DEFAULT_LIMITS
 from rubricdsl.source import Span, excerpt
 
@@ -132,8 +133,20 @@ class IndicatorError(RubricError):
         self.problems: list[IndicatorProblem] = list(problems)
         self.omitted = omitted
         total = len(self.problems) + omitted
-        noun = "problem" if total == 1 else "problems"
         lines = "\n".join(f"  - {p}" for p in self.problems)
         if omitted:
-            lines += "\n  " + more_line(len(self.problems), total, noun)
-        super().__init__(f"indicator data has {total:,} {noun}:\n{lines}")
+            lines += "\n  " + more_problems(len(self.problems), total)
+        if total == 1:
+            heading = _("indicator data has {count} problem:")
+        else:
+            heading = _("indicator data has {count} problems:")
+        super().__init__(heading.format(count=f"{total:,}") + "\n" + lines)
+
+
+def more_problems(shown: int, total: int) -> str:
+    """`more_line` of a list of problems with the data, in the language being spoken."""
+    if total == 1:
+        message = _("… and {more} more ({total} problem in all)")
+    else:
+        message = _("… and {more} more ({total} problems in all)")
+    return message.format(more=f"{total - shown:,}", total=f"{total:,}")

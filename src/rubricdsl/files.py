@@ -7,6 +7,7 @@ import stat
 
 from rubricdsl.errors import RubricArgumentError, RubricError
 from rubricdsl.escape import clip, escape
+from rubricdsl.i18n import _
 from rubricdsl.limits import DEFAULT_LIMITS, MIB, Limits
 
 
@@ -32,19 +33,21 @@ def read_bytes(
     blocks (a FIFO with no writer would wait forever)."""
     name = path_text(path, what)
     if not name:
-        raise error(f"no {what} given (the path is empty)")
+        raise error(_("no {what} given (the path is empty)").format(what=what_words(what)))
     shown_name = escape(clip(name, 300))
     if "\0" in name:
-        raise error(f"{shown_name}: a path cannot contain a NUL character")
+        raise error(_("{file}: a path cannot contain a NUL character").format(file=shown_name))
     try:
         # Looked at before it is opened (opening some devices acts on them), and again once
         # open, in case the path was swapped between the two.
         _refuse_irregular(os.stat(name), shown_name, what, error)
         descriptor = os.open(name, os.O_RDONLY | _NONBLOCK | _BINARY)
     except FileNotFoundError:
-        raise error(f"{shown_name}: no such {what}") from None
+        raise error(
+            _("{file}: no such {what}").format(file=shown_name, what=what_words(what))
+        ) from None
     except OSError as problem:
-        raise error(f"{shown_name}: cannot read ({problem.strerror})") from None
+        raise error(cannot_read(shown_name, problem)) from None
     try:
         return _read_regular(descriptor, shown_name, what, error, limits.max_file_bytes)
     finally:
@@ -65,8 +68,11 @@ def read_text(
         shown_name = escape(clip(path_text(path, what), 300))
         line = data.count(b"\n", 0, problem.start) + 1
         raise error(
-            f"{shown_name}:{line}: not UTF-8 text ({problem.reason} at byte offset "
-            f"{problem.start:,}); save the file as UTF-8"
+            _(
+                "{place}: not UTF-8 text ({reason} at byte offset {offset}); save the file as UTF-8"
+            ).format(
+                place=f"{shown_name}:{line}", reason=problem.reason, offset=f"{problem.start:,}"
+            )
         ) from None
 
 
@@ -92,7 +98,7 @@ def _read_regular(
             chunks.append(chunk)
             size += len(chunk)
     except OSError as problem:
-        raise error(f"{shown_name}: cannot read ({problem.strerror})") from None
+        raise error(cannot_read(shown_name, problem)) from None
     if size > max_bytes:
         raise error(_too_large(shown_name, what, max_bytes))
     return b"".join(chunks)
@@ -102,13 +108,31 @@ def _refuse_irregular(
     status: os.stat_result, shown_name: str, what: str, error: type[RubricError]
 ) -> None:
     if not stat.S_ISREG(status.st_mode):
-        kind = "a folder" if stat.S_ISDIR(status.st_mode) else "a device, pipe or socket"
-        raise error(f"{shown_name}: not a regular file ({kind}); give the {what} as a file")
+        if stat.S_ISDIR(status.st_mode):
+            message = _("{file}: not a regular file (a folder); give the {what} as a file")
+        else:
+            message = _(
+                "{file}: not a regular file (a device, pipe or socket); give the {what} as a file"
+            )
+        raise error(message.format(file=shown_name, what=what_words(what)))
 
 
 def _too_large(shown_name: str, what: str, max_bytes: int) -> str:
-    return (
-        f"{shown_name}: larger than the limit of {max_bytes / MIB:g} MB for a {what} "
-        "(raise it with --max-file-mb, or Limits(max_file_bytes=...) in Python; "
-        "see docs/limits.md)"
-    )
+    return _(
+        "{file}: larger than the limit of {megabytes} MB for a {what} (raise it with "
+        "--max-file-mb, or Limits(max_file_bytes=...) in Python; see docs/limits.md)"
+    ).format(file=shown_name, megabytes=f"{max_bytes / MIB:g}", what=what_words(what))
+
+
+def cannot_read(shown_name: str, problem: OSError) -> str:
+    return _("{file}: cannot read ({reason})").format(file=shown_name, reason=problem.strerror)
+
+
+def what_words(what: str) -> str:
+    """What kind of file a message is about, in the language being spoken."""
+    words = {
+        "data file": _("data file"),
+        "rubric file": _("rubric file"),
+        "plan file": _("plan file"),
+    }
+    return words.get(what, what)

@@ -44,6 +44,7 @@ from rubricdsl.inputs import (
     copy_indicators,
     read_indicators,
     read_value,
+    unknown_indicator,
 )
 from rubricdsl.limits import DEFAULT_LIMITS
 from rubricdsl.model import IndicatorSpec, fmt, tidy
@@ -1582,8 +1583,7 @@ def what_if(
         if not isinstance(name, str) or name not in checked.indicators:
             text = name if isinstance(name, str) else repr(name)
             close = closest(text, checked.indicators, DEFAULT_LIMITS)
-            hint = f"; did you mean '{close}'?" if close else ""
-            problems.append(IndicatorProblem(clip(text, 80), f"unknown indicator{hint}"))
+            problems.append(IndicatorProblem(clip(text, 80), unknown_indicator(close)))
             continue
         try:
             reading = read_value(checked.indicators[name], value)

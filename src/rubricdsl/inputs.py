@@ -13,8 +13,9 @@ import attrs
 from rubricdsl.errors import IndicatorError, IndicatorProblem
 from rubricdsl.escape import clip
 from rubricdsl.exact import exactly
+from rubricdsl.i18n import Translate, _
 from rubricdsl.limits import DEFAULT_LIMITS, Limits, decimal_problem
-from rubricdsl.model import IndicatorSpec, counted, fmt, with_article
+from rubricdsl.model import IndicatorSpec, fmt
 
 Value = bool | Decimal | str | tuple[Decimal, ...]
 
@@ -33,6 +34,74 @@ NA_KEY = "not_applicable"
 
 class InvalidValueError(Exception):
     """Internal: one indicator value is wrong; collected into an IndicatorError."""
+
+
+# ---- an indicator's type in words, in the language being spoken ------------------------------
+
+
+def kind_words(kind: str) -> str:
+    """A kind of indicator with its article, as a message about the data says it: "a count",
+    "an amount" (计数, 金额)."""
+    words = {
+        "bool": _("a bool"),
+        "count": _("a count"),
+        "percent": _("a percent"),
+        "score": _("a score"),
+        "amount": _("an amount"),
+        "number": _("a number"),
+        "enum": _("an enum"),
+        "series": _("a series"),
+    }
+    return words.get(kind, kind)
+
+
+def describe(spec: IndicatorSpec) -> str:
+    """An indicator's type in words, as `IndicatorSpec.describe` says it in English ("an amount
+    in 万元", "a series of 3 yearly values"), in the language being spoken; the rubric's own
+    compile errors keep `describe`'s English."""
+    if spec.kind == "amount":
+        return _("an amount in {unit}").format(unit=spec.unit)
+    if spec.kind == "series":
+        if spec.series_length is None:  # its declaration was refused
+            return _("a series")
+        return yearly_values(
+            spec.series_length,
+            _("a series of {count} yearly value"),
+            _("a series of {count} yearly values"),
+        )
+    if spec.kind == "enum":
+        return _("an enum of {levels}").format(levels=", ".join(spec.levels))
+    return kind_words(spec.kind)
+
+
+def yearly_values(count: int, one: str, many: str, **more: object) -> str:
+    """`one` or `many` (translated messages with a {count}) as the number asks."""
+    return (one if count == 1 else many).format(count=count, **more)
+
+
+def where_text(where: str) -> str:
+    """Where something stands in a rubric, as the rubric's trace words it ("item 5",
+    "category '质量技术'", "group '…'", "task 3", "rubric"), in the language being spoken."""
+    return place_words(where, _)
+
+
+def place_words(where: str, translate: Translate) -> str:
+    """`where_text` with a chosen translation (a report's)."""
+    for prefix, message in (
+        ("item ", translate("item {id}")),
+        ("task ", translate("task {id}")),
+    ):
+        if where.startswith(prefix):
+            return message.format(id=where[len(prefix) :])
+    for prefix, message in (
+        ("category '", translate("category '{title}'")),
+        ("group '", translate("group '{title}'")),
+    ):
+        if where.startswith(prefix) and where.endswith("'"):
+            return message.format(title=where[len(prefix) : -1])
+    if where == "rubric":
+        return translate("rubric")
+    return where
 
 
 def is_bool(value: object) -> bool:
@@ -68,7 +137,7 @@ def _fraction(value: Fraction) -> Decimal:
     while denominator % 5 == 0:
         denominator, fives = denominator // 5, fives + 1
     if denominator != 1:
-        raise InvalidValueError(f"{value} has no exact decimal value")
+        raise InvalidValueError(_("{value} has no exact decimal value").format(value=value))
     places = max(twos, fives)
     return Decimal(value.numerator * 10**places // value.denominator).scaleb(-places)
 
@@ -89,15 +158,21 @@ def _number(spec: IndicatorSpec, raw: object) -> Decimal:
     """The value as an exact Decimal; InvalidValueError says why it is not one."""
     value = to_decimal(raw)
     if value is None:
+        kind = kind_words(spec.kind)
         if is_bool(raw):
-            raise InvalidValueError(f"{bool(raw)} is a bool, not {with_article(spec.kind)}")
+            raise InvalidValueError(
+                _("{value} is a bool, not {kind}").format(value=bool(raw), kind=kind)
+            )
         if isinstance(raw, str):
-            hint = " (write the number alone, without %)" if raw.strip().endswith("%") else ""
-            raise InvalidValueError(f"{_shown(raw)} is text, not {with_article(spec.kind)}{hint}")
-        raise InvalidValueError(f"{_shown(raw)} is not a number")
-    problem = decimal_problem(value)
+            if raw.strip().endswith("%"):
+                message = _("{value} is text, not {kind} (write the number alone, without %)")
+            else:
+                message = _("{value} is text, not {kind}")
+            raise InvalidValueError(message.format(value=_shown(raw), kind=kind))
+        raise InvalidValueError(_("{value} is not a number").format(value=_shown(raw)))
+    problem = decimal_problem(value, DEFAULT_LIMITS, _)
     if problem is not None:
-        raise InvalidValueError(f"{_shown(value)} {problem}")
+        raise InvalidValueError(_("{value} {problem}").format(value=_shown(value), problem=problem))
     return value
 
 
@@ -105,13 +180,17 @@ def _range_problem(spec: IndicatorSpec, value: Decimal) -> str | None:
     shown = clip(fmt(value), 40)
     if spec.kind == "count":
         if value != value.to_integral_value():
-            return f"{shown} is not a whole number (a count)"
+            return _("{value} is not a whole number (a count)").format(value=shown)
         if value < 0:
-            return f"a count cannot be negative ({shown})"
+            return _("a count cannot be negative ({value})").format(value=shown)
     if spec.kind in ("percent", "score") and not Decimal(0) <= value <= Decimal(100):
-        return f"{shown} is outside 0–100 (a {spec.kind})"
+        if spec.kind == "percent":
+            return _("{value} is outside 0–100 (a percent)").format(value=shown)
+        return _("{value} is outside 0–100 (a score)").format(value=shown)
     if spec.kind == "amount" and value < 0:
-        return f"an amount cannot be negative ({shown} {spec.unit})"
+        return _("an amount cannot be negative ({value} {unit})").format(
+            value=shown, unit=spec.unit
+        )
     return None
 
 
@@ -122,11 +201,17 @@ def read_value(spec: IndicatorSpec, raw: object) -> Reading:
     if spec.kind == "bool":
         if is_bool(raw):
             return bool(raw)
-        raise InvalidValueError(f"{_shown(raw)} is not a bool (write true or false)")
+        raise InvalidValueError(
+            _("{value} is not a bool (write true or false)").format(value=_shown(raw))
+        )
     if spec.kind == "enum":
         if isinstance(raw, str) and raw in spec.levels:
             return raw
-        raise InvalidValueError(f"{_shown(raw)} is not one of its levels: {', '.join(spec.levels)}")
+        raise InvalidValueError(
+            _("{value} is not one of its levels: {levels}").format(
+                value=_shown(raw), levels=", ".join(spec.levels)
+            )
+        )
     if spec.kind == "series":
         return _series(spec, raw)
     value = _number(spec, raw)
@@ -139,13 +224,21 @@ def read_value(spec: IndicatorSpec, raw: object) -> Reading:
 def _series(spec: IndicatorSpec, raw: object) -> tuple[Decimal, ...]:
     if not isinstance(raw, (list, tuple)):
         raise InvalidValueError(
-            f"{_shown(raw)} is not a list of "
-            f"{counted(spec.series_length or 0, 'yearly value')} (oldest first)"
+            yearly_values(
+                spec.series_length or 0,
+                _("{value} is not a list of {count} yearly value (oldest first)"),
+                _("{value} is not a list of {count} yearly values (oldest first)"),
+                value=_shown(raw),
+            )
         )
     if len(raw) != spec.series_length:
         raise InvalidValueError(
-            f"has {counted(len(raw), 'yearly value')}; "
-            f"the rubric needs {spec.series_length} (oldest first)"
+            yearly_values(
+                len(raw),
+                _("has {count} yearly value; the rubric needs {needed} (oldest first)"),
+                _("has {count} yearly values; the rubric needs {needed} (oldest first)"),
+                needed=spec.series_length,
+            )
         )
     values: list[Decimal] = []
     element_spec = attrs.evolve(spec, kind="number")
@@ -153,7 +246,11 @@ def _series(spec: IndicatorSpec, raw: object) -> tuple[Decimal, ...]:
         try:
             values.append(_number(element_spec, element))
         except InvalidValueError as error:
-            raise InvalidValueError(f"value {position} of the series: {error}") from None
+            raise InvalidValueError(
+                _("value {position} of the series: {problem}").format(
+                    position=position, problem=error
+                )
+            ) from None
     return tuple(values)
 
 
@@ -161,23 +258,34 @@ def _not_applicable(spec: IndicatorSpec, given: Mapping[object, object]) -> NotA
     try:
         raw = dict(given)
     except Exception as problem:  # the caller's own Mapping
-        raise InvalidValueError(f"could not be read ({type(problem).__name__})") from None
+        raise InvalidValueError(
+            _("could not be read ({reason})").format(reason=type(problem).__name__)
+        ) from None
     if set(raw) != {NA_KEY}:
         keys = ", ".join(sorted(str(k) for k in raw))
-        raise InvalidValueError(f'a mapping ({keys}) is only allowed as {{{NA_KEY}: "<reason>"}}')
+        raise InvalidValueError(
+            _("a mapping ({keys}) is only allowed as {form}").format(keys=keys, form=NA_FORM)
+        )
     if not spec.allows_na:
         raise InvalidValueError(
-            "is reported as not applicable, but the rubric does not allow that for it"
+            _("is reported as not applicable, but the rubric does not allow that for it")
         )
     reason = raw[NA_KEY]
     if not isinstance(reason, str) or not reason.strip():
-        raise InvalidValueError('not applicable needs a reason: {not_applicable: "<reason>"}')
+        raise InvalidValueError(_("not applicable needs a reason: {form}").format(form=NA_FORM))
     if len(reason) > DEFAULT_LIMITS.max_text_length:
-        raise InvalidValueError(
-            f"the reason has {len(reason):,} characters; "
-            f"at most {DEFAULT_LIMITS.max_text_length:,} are allowed"
-        )
+        raise InvalidValueError(too_long_reason(len(reason), DEFAULT_LIMITS))
     return NotApplicable(reason.strip())
+
+
+# How a data file reports an indicator 合理缺项, as messages show it (the file's own words).
+NA_FORM = '{not_applicable: "<reason>"}'
+
+
+def too_long_reason(length: int, limits: Limits) -> str:
+    return _("the reason has {length} characters; at most {most} are allowed").format(
+        length=f"{length:,}", most=f"{limits.max_text_length:,}"
+    )
 
 
 def copy_indicators(indicators: object) -> dict[object, object]:
@@ -188,7 +296,9 @@ def copy_indicators(indicators: object) -> dict[object, object]:
             [
                 IndicatorProblem(
                     "(indicators)",
-                    f"expected a mapping of names to values, not {type(indicators).__name__}",
+                    _("expected a mapping of names to values, not {type}").format(
+                        type=type(indicators).__name__
+                    ),
                 )
             ]
         )
@@ -202,7 +312,8 @@ def copy_indicators(indicators: object) -> dict[object, object]:
     except Exception as problem:  # the caller's own Mapping: any exception is theirs to fix
         name = clip(str(key), 80)
         reason = clip(f"{type(problem).__name__}: {problem}", 200)
-        raise IndicatorError([IndicatorProblem(name, f"could not be read ({reason})")]) from None
+        message = _("could not be read ({reason})").format(reason=reason)
+        raise IndicatorError([IndicatorProblem(name, message)]) from None
     return copied
 
 
@@ -228,7 +339,7 @@ def read_indicators(
     readings: dict[str, Reading] = {}
     for name, spec in specs.items():
         if name not in given:
-            problems.add(name, f"missing ({spec.describe()})")
+            problems.add(name, _("missing ({type})").format(type=describe(spec)))
             continue
         try:
             readings[name] = read_value(spec, given[name])
@@ -241,9 +352,7 @@ def read_indicators(
             problems.omitted += 1
             continue
         text = key if isinstance(key, str) else repr(key)
-        close = closest(text, specs, limits)
-        hint = f"; did you mean '{close}'?" if close else ""
-        problems.add(clip(text, 80), f"unknown indicator{hint}")
+        problems.add(clip(text, 80), unknown_indicator(closest(text, specs, limits)))
     if problems.found or problems.omitted:
         raise IndicatorError(problems.found, problems.omitted)
     return readings
@@ -258,7 +367,9 @@ def read_reported(
     if reported is None:
         return {}
     if not isinstance(reported, Mapping):
-        message = f"expected a mapping of item ids to reasons, not {type(reported).__name__}"
+        message = _("expected a mapping of item ids to reasons, not {type}").format(
+            type=type(reported).__name__
+        )
         raise IndicatorError([IndicatorProblem("not_applicable", message)])
     given = copy_indicators(reported)
     problems = _Problems(limits.max_problems)
@@ -268,22 +379,46 @@ def read_reported(
         where = f"not_applicable '{clip(name, 80)}'"
         if name not in reportable:
             close = closest(name, reportable, limits)
-            allowed = ", ".join(sorted(reportable)[:10]) or "none: no item says `na allowed`"
-            hint = f"did you mean '{close}'? " if close else ""
-            problems.add(where, f"the rubric allows no such 合理缺项 ({hint}allowed: {allowed})")
+            problems.add(where, no_such_excuse(close, sorted(reportable), one_rubric=True))
         elif not isinstance(reason, str) or not reason.strip():
-            problems.add(where, f"{reportable[name]} is reported not applicable without a reason")
-        elif len(reason) > limits.max_text_length:
             problems.add(
                 where,
-                f"the reason has {len(reason):,} characters; at most "
-                f"{limits.max_text_length:,} are allowed",
+                _("{where} is reported not applicable without a reason").format(
+                    where=where_text(reportable[name])
+                ),
             )
+        elif len(reason) > limits.max_text_length:
+            problems.add(where, too_long_reason(len(reason), limits))
         else:
             found[name] = reason.strip()
     if problems.found or problems.omitted:
         raise IndicatorError(problems.found, problems.omitted)
     return found
+
+
+def unknown_indicator(close: str | None) -> str:
+    """What is said of a name the rubric does not declare, with the closest one it does."""
+    if close:
+        return _("unknown indicator; did you mean '{name}'?").format(name=close)
+    return _("unknown indicator")
+
+
+def no_such_excuse(close: str | None, allowed: list[str], *, one_rubric: bool) -> str:
+    """A name the data reports 合理缺项 that no rubric allows: the closest one, and those
+    allowed (the first ten)."""
+    listed = ", ".join(allowed[:10]) or _("none: no item says `na allowed`")
+    if one_rubric:
+        if close:
+            message = _(
+                "the rubric allows no such 合理缺项 (did you mean '{name}'? allowed: {allowed})"
+            )
+        else:
+            message = _("the rubric allows no such 合理缺项 (allowed: {allowed})")
+    elif close:
+        message = _("no rubric allows such a 合理缺项 (did you mean '{name}'? allowed: {allowed})")
+    else:
+        message = _("no rubric allows such a 合理缺项 (allowed: {allowed})")
+    return message.format(name=close, allowed=listed)
 
 
 @attrs.define

@@ -7,7 +7,14 @@ from decimal import Decimal
 
 import attrs
 
+from rubricdsl.i18n import Translate
+
 MIB = 1024 * 1024
+
+
+def as_written(message: str) -> str:
+    """No translation: the English message, for the rubric's own errors (see `decimal_problem`)."""
+    return message
 
 
 @attrs.frozen
@@ -61,19 +68,27 @@ DEFAULT_LIMITS = Limits()
 # Indicator values and rubric points are counts, rates and amounts in 万元: a number this large
 # is a typo, and refusing it keeps every sum and product well inside the exact context.
 LARGEST = Decimal(10) ** 15
+# What `decimal_problem` says in English of a number only too large (the data file's reader
+# leaves such a number to the validator, which names its indicator).
+TOO_LARGE = "is too large (10^15 or more: a typo?)"
 
 _NUMBER_TEXT = re.compile(r"[+-]?(?:\d[\d_]*)?(?:\.\d[\d_]*|\.)?(?:[eE][+-]?\d+)?")
 
 
-def number_text_problem(text: str, limits: Limits = DEFAULT_LIMITS) -> str | None:
+def number_text_problem(
+    text: str, limits: Limits = DEFAULT_LIMITS, _: Translate = as_written
+) -> str | None:
     """Why a number written as `text` is beyond the limits (checked before it is converted);
-    None when it is within them. `text` must already look like a number."""
-    mantissa, _, exponent_text = text.lower().partition("e")
+    None when it is within them. `text` must already look like a number. The words are
+    English unless `_` translates them (a message about the data passes `i18n._`)."""
+    mantissa, _sign, exponent_text = text.lower().partition("e")
     digits = sum(character.isdigit() for character in mantissa)
     if digits > limits.max_digits:
-        return f"has {digits:,} digits; numbers may have at most {limits.max_digits:,}"
+        return _("has {digits} digits; numbers may have at most {most}").format(
+            digits=f"{digits:,}", most=f"{limits.max_digits:,}"
+        )
     if exponent_text and len(exponent_text.lstrip("+-").lstrip("0")) > 9:
-        return f"has an exponent of {len(exponent_text):,} digits"
+        return _("has an exponent of {digits} digits").format(digits=f"{len(exponent_text):,}")
     return None
 
 
@@ -83,26 +98,30 @@ def looks_like_number(text: str) -> bool:
     )
 
 
-def decimal_problem(value: Decimal, limits: Limits = DEFAULT_LIMITS) -> str | None:
-    """Why an exact decimal is beyond the limits on numbers; None when it is within them."""
+def decimal_problem(
+    value: Decimal, limits: Limits = DEFAULT_LIMITS, _: Translate = as_written
+) -> str | None:
+    """Why an exact decimal is beyond the limits on numbers; None when it is within them. The
+    words are English unless `_` translates them (a message about the data passes `i18n._`)."""
     if not value.is_finite():
-        return "is not a finite number"
-    _, digits, exponent = value.as_tuple()
+        return _("is not a finite number")
+    _sign, digits, exponent = value.as_tuple()
     assert isinstance(exponent, int)
+    most = f"{limits.max_digits:,}"
     if len(digits) > limits.max_digits:
-        return f"has {len(digits):,} digits; numbers may have at most {limits.max_digits:,}"
+        return _("has {digits} digits; numbers may have at most {most}").format(
+            digits=f"{len(digits):,}", most=most
+        )
     if value.is_zero():
         return None
     if exponent < -limits.max_digits:
-        return (
-            f"has digits {-exponent:,} places after the decimal point; "
-            f"at most {limits.max_digits:,} are allowed"
-        )
+        return _(
+            "has digits {places} places after the decimal point; at most {most} are allowed"
+        ).format(places=f"{-exponent:,}", most=most)
     if value.adjusted() >= limits.max_digits:
-        return (
-            f"has digits {value.adjusted():,} places before the decimal point; "
-            f"at most {limits.max_digits:,} are allowed"
-        )
+        return _(
+            "has digits {places} places before the decimal point; at most {most} are allowed"
+        ).format(places=f"{value.adjusted():,}", most=most)
     if value.copy_abs() >= LARGEST:
-        return "is too large (10^15 or more: a typo?)"
+        return _("is too large (10^15 or more: a typo?)")
     return None

@@ -20,34 +20,35 @@ from rubricdsl.errors import (
     IndicatorProblem,
     RubricArgumentError,
     RubricError,
-    more_line,
+    more_problems,
 )
 from rubricdsl.escape import clip, escape, shown
 from rubricdsl.evaltree import ItemNode, RubricTree
 from rubricdsl.exact import exactly
+from rubricdsl.i18n import _
 from rubricdsl.inputs import InvalidValueError, closest, copy_indicators, is_bool, to_decimal
 from rubricdsl.limits import DEFAULT_LIMITS, Limits, decimal_problem
-from rubricdsl.model import counted, fmt
+from rubricdsl.model import fmt
 from rubricdsl.trace import NOT_APPLICABLE, Result
 
 # ---- evidence ----------------------------------------------------------------------------------
 
 _LINE_BREAKS = frozenset(LINE_BREAKS)  # as the data file's reader: a reference is one line
-_GIVE = "give a document number, a file name or a link as text"
 
 
 def _reference_problem(reference: object, limits: Limits) -> str | None:
     """Why one reference is not one: not text, empty, several lines, too long."""
     if not isinstance(reference, str):
-        return f"{_shown(reference)} is not a reference: {_GIVE}"
+        return _(
+            "{value} is not a reference: give a document number, a file name or a link as text"
+        ).format(value=_shown(reference))
     if not reference.strip():
-        return "an empty reference; give a document number, a file name or a link"
+        return _("an empty reference; give a document number, a file name or a link")
     if _LINE_BREAKS & set(reference):
-        return "a reference is one line; give several as a list"
+        return _("a reference is one line; give several as a list")
     if len(reference) > limits.max_text_length:
-        return (
-            f"a reference of {len(reference):,} characters; at most "
-            f"{limits.max_text_length:,} are allowed"
+        return _("a reference of {length} characters; at most {most} are allowed").format(
+            length=f"{len(reference):,}", most=f"{limits.max_text_length:,}"
         )
     return None
 
@@ -63,7 +64,9 @@ def read_evidence(
         return {}
     if not isinstance(evidence, Mapping):
         kind = type(evidence).__name__
-        message = f"expected a mapping of indicator names to references, not {kind}"
+        message = _("expected a mapping of indicator names to references, not {type}").format(
+            type=kind
+        )
         raise IndicatorError([IndicatorProblem("evidence", message)])
     given = copy_indicators(evidence)
     known = list(known_names)
@@ -75,7 +78,7 @@ def read_evidence(
             names[key] = value
         else:
             problems.append(
-                IndicatorProblem(f"evidence {_shown(key)}", "is not an indicator name (text)")
+                IndicatorProblem(f"evidence {_shown(key)}", _("is not an indicator name (text)"))
             )
     try:  # the data file's reader has the same check: one message for both
         check_evidence(names, known, limits)
@@ -95,11 +98,16 @@ def read_evidence(
             references = value
             if not references:
                 problems.append(
-                    IndicatorProblem(where, "an empty list; give a reference or leave the name out")
+                    IndicatorProblem(
+                        where, _("an empty list; give a reference or leave the name out")
+                    )
                 )
                 continue
         else:
-            message = f"{_shown(value)} is not a reference: {_GIVE}, or a list of them"
+            message = _(
+                "{value} is not a reference: give a document number, a file name or a link as "
+                "text, or a list of them"
+            ).format(value=_shown(value))
             problems.append(IndicatorProblem(where, message))
             continue
         wrong = [
@@ -108,7 +116,11 @@ def read_evidence(
             if (problem := _reference_problem(reference, limits)) is not None
         ]
         for position, problem in wrong:
-            place = where if isinstance(value, str) else f"{where} reference {position}"
+            place = (
+                where
+                if isinstance(value, str)
+                else _("{where} reference {position}").format(where=where, position=position)
+            )
             problems.append(IndicatorProblem(place, problem))
         if not wrong:
             found[name] = tuple(str(reference).strip() for reference in references)
@@ -169,21 +181,40 @@ class OverrideError(RubricError):
         self.problems: list[OverrideProblem] = list(problems)
         self.omitted = omitted
         total = len(self.problems) + omitted
-        noun = "problem" if total == 1 else "problems"
         lines = "\n".join(f"  - {problem}" for problem in self.problems)
         if omitted:
-            lines += "\n  " + more_line(len(self.problems), total, noun)
-        super().__init__(f"the overrides have {total:,} {noun}:\n{lines}")
+            lines += "\n  " + more_problems(len(self.problems), total)
+        if total == 1:
+            heading = _("the overrides have {count} problem:")
+        else:
+            heading = _("the overrides have {count} problems:")
+        super().__init__(heading.format(count=f"{total:,}") + "\n" + lines)
 
 
 FIELDS = ("item", "rule", "points", "by", "on", "reason")
-REQUIRED = {
-    "item": "the id of the item overridden",
-    "points": "the reviewers' points",
-    "by": "who decided it",
-    "on": "the day it was decided (2022-03-15)",
-    "reason": "why",
-}
+REQUIRED = ("item", "points", "by", "on", "reason")
+
+
+def _meaning(field: str) -> str:
+    """What a required field of an override says, in the language being spoken."""
+    meanings = {
+        "item": _("the id of the item overridden"),
+        "points": _("the reviewers' points"),
+        "by": _("who decided it"),
+        "on": _("the day it was decided (2022-03-15)"),
+        "reason": _("why"),
+    }
+    return meanings[field]
+
+
+def target_text(item: str, rule: int | None) -> str:
+    """What an override overrides, as `Override.target` says it, in the language being
+    spoken: `item 14, rule 4` or `item 19`."""
+    if rule is None:
+        return _("item {id}").format(id=item)
+    return _("item {item}, rule {rule}").format(item=item, rule=rule)
+
+
 _ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 _PLAIN_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 
@@ -214,7 +245,7 @@ class FoundProblems:
         self.problems.append((position, OverrideProblem(place, message)))
 
     def error(self, limits: Limits) -> OverrideError:
-        ordered = [problem for _, problem in sorted(self.problems, key=lambda p: p[0])]
+        ordered = [problem for _position, problem in sorted(self.problems, key=lambda p: p[0])]
         kept = ordered[: limits.max_problems]
         return OverrideError(kept, len(ordered) - len(kept))
 
@@ -247,7 +278,7 @@ def check_overrides(
     if raw is None:
         return (), found
     if isinstance(raw, str | bytes | Mapping) or not isinstance(raw, Sequence):
-        message = f"expected a list of overrides, not {type(raw).__name__}"
+        message = _("expected a list of overrides, not {type}").format(type=type(raw).__name__)
         found.problems.append((0, OverrideProblem("overrides", message)))
         return (), found
     items = tree.item_nodes()
@@ -275,15 +306,23 @@ def _clashes(
     position = override.position
     if override.key in taken:
         first = taken[override.key]
-        found.add(position, None, f"{override.target} is overridden already, by overrides[{first}]")
+        found.add(
+            position,
+            None,
+            _("{target} is overridden already, by overrides[{first}]").format(
+                target=target_text(override.item, override.rule), first=first
+            ),
+        )
         return True
     if override.rule is not None and (override.item, None) in taken:
         first = taken[(override.item, None)]
         found.add(
             position,
             "rule",
-            f"item {override.item} is overridden as a whole by overrides[{first}]; an override "
-            f"of its rule {override.rule} would count for nothing",
+            _(
+                "item {item} is overridden as a whole by overrides[{first}]; an override of its "
+                "rule {rule} would count for nothing"
+            ).format(item=override.item, first=first, rule=override.rule),
         )
         return True
     if override.rule is None:
@@ -293,8 +332,10 @@ def _clashes(
             found.add(
                 position,
                 None,
-                f"a rule of item {override.item} is overridden already, by overrides[{rules[0]}]; "
-                "an override of the whole item would make it count for nothing",
+                _(
+                    "a rule of item {item} is overridden already, by overrides[{first}]; an "
+                    "override of the whole item would make it count for nothing"
+                ).format(item=override.item, first=rules[0]),
             )
             return True
     return False
@@ -322,27 +363,36 @@ def _one(
         found.add(
             position,
             None,
-            f"expected a mapping of {', '.join(FIELDS)}, not {type(entry).__name__}",
+            _("expected a mapping of {fields}, not {type}").format(
+                fields=", ".join(FIELDS), type=type(entry).__name__
+            ),
         )
         return None
     try:
         fields = dict(entry)
     except Exception as problem:  # the caller's own Mapping
-        found.add(position, None, f"could not be read ({type(problem).__name__})")
+        found.add(
+            position,
+            None,
+            _("could not be read ({reason})").format(reason=type(problem).__name__),
+        )
         return None
     for key in fields:
         if key not in FIELDS:
             name = key if isinstance(key, str) else repr(key)
             close = closest(name, FIELDS, limits)
-            hint = f"did you mean '{close}'? " if close else ""
+            if close:
+                message = _("unknown key {key} (did you mean '{name}'? an override has {fields})")
+            else:
+                message = _("unknown key {key} (an override has {fields})")
             found.add(
                 position,
                 None,
-                f"unknown key {_shown(key)} ({hint}an override has {', '.join(FIELDS)})",
+                message.format(key=_shown(key), name=close, fields=", ".join(FIELDS)),
             )
-    for key, meaning in REQUIRED.items():
+    for key in REQUIRED:
         if fields.get(key) is None:
-            found.add(position, key, f"missing: {meaning}")
+            found.add(position, key, _("missing: {meaning}").format(meaning=_meaning(key)))
     item = _item(position, fields.get("item"), items, found, limits)
     rule_problems = len(found.problems)
     rule = _rule(position, fields.get("rule"), item, found)
@@ -370,15 +420,18 @@ def _item(
     if given is None:
         return None
     if is_bool(given) or not isinstance(given, str | int | Decimal | float):
-        found.add(position, "item", f"{_shown(given)} is not an item id")
+        found.add(position, "item", _("{value} is not an item id").format(value=_shown(given)))
         return None
     # a bare id in YAML may read as a number: 14, 2.1
     name = given if isinstance(given, str) else str(_decimal(given))
     if name in items:
         return items[name]
     close = closest(name, items, limits)
-    hint = f"; did you mean '{close}'?" if close else ""
-    found.add(position, "item", f"the rubric has no item {shown(name, 40)}{hint}")
+    if close:
+        message = _("the rubric has no item {id}; did you mean '{name}'?")
+    else:
+        message = _("the rubric has no item {id}")
+    found.add(position, "item", message.format(id=shown(name, 40), name=close))
     return None
 
 
@@ -393,21 +446,29 @@ def _rule(position: int, given: object, item: ItemNode | None, found: FoundProbl
         found.add(
             position,
             "rule",
-            f"{_shown(given)} is not a rule's place in its item (1 for its first rule, 2 for "
-            "the next, in the order written)",
+            _(
+                "{value} is not a rule's place in its item (1 for its first rule, 2 for the "
+                "next, in the order written)"
+            ).format(value=_shown(given)),
         )
         return None
     if item is None:
         return int(number)
     if number > len(item.rules):
-        lines = ", ".join(
-            f"rule {n} line {rule.line}" for n, rule in enumerate(item.rules, start=1)
+        lines = _(", ").join(
+            _("rule {rule} line {line}").format(rule=n, line=rule.line)
+            for n, rule in enumerate(item.rules, start=1)
         )
+        if len(item.rules) == 1:
+            message = _("item {item} has {count} rule ({lines}); there is no rule {rule}")
+        else:
+            message = _("item {item} has {count} rules ({lines}); there is no rule {rule}")
         found.add(
             position,
             "rule",
-            f"item {item.id} has {counted(len(item.rules), 'rule')} ({lines}); there is no "
-            f"rule {clip(fmt(number), 40)}",
+            message.format(
+                item=item.id, count=len(item.rules), lines=lines, rule=clip(fmt(number), 40)
+            ),
         )
         return None
     return int(number)
@@ -436,18 +497,26 @@ def _points(position: int, given: object, found: FoundProblems) -> Decimal | Non
             found.add(
                 position,
                 "points",
-                f"{given!r} is a float that is not exactly {given!r}: give it as a Decimal or as "
-                f'text ("{given!r}")',
+                _(
+                    "{value} is a float that is not exactly {value}: give it as a Decimal or as "
+                    'text ("{value}")'
+                ).format(value=repr(given)),
             )
             return None
     elif not is_bool(given):
         value = _decimal(given)
     if value is None:
-        found.add(position, "points", f"{_shown(given)} is not a number of points")
+        found.add(
+            position, "points", _("{value} is not a number of points").format(value=_shown(given))
+        )
         return None
-    problem = decimal_problem(value)
+    problem = decimal_problem(value, DEFAULT_LIMITS, _)
     if problem is not None:
-        found.add(position, "points", f"{shown(str(value), 40)} {problem}")
+        found.add(
+            position,
+            "points",
+            _("{value} {problem}").format(value=shown(str(value), 40), problem=problem),
+        )
         return None
     return value
 
@@ -464,17 +533,23 @@ def _text(
     if given is None:
         return None
     if not isinstance(given, str):
-        found.add(position, field, f"{_shown(given)} is not text")
+        found.add(position, field, _("{value} is not text").format(value=_shown(given)))
         return None
     text = given.strip()
     if not text:
-        found.add(position, field, f"is empty: give {REQUIRED[field]}")
+        found.add(position, field, _("is empty: give {meaning}").format(meaning=_meaning(field)))
         return None
     if len(text) > limit:
-        found.add(position, field, f"has {len(text):,} characters; at most {limit:,} are allowed")
+        found.add(
+            position,
+            field,
+            _("has {length} characters; at most {most} are allowed").format(
+                length=f"{len(text):,}", most=f"{limit:,}"
+            ),
+        )
         return None
     if one_line and _LINE_BREAKS & set(text):
-        found.add(position, field, "must be one line")
+        found.add(position, field, _("must be one line"))
         return None
     return text
 
@@ -484,7 +559,11 @@ def _day(position: int, given: object, found: FoundProblems) -> datetime.date | 
     if given is None:
         return None
     if isinstance(given, datetime.datetime):
-        found.add(position, "on", f"{given.isoformat()} is a time; give the day alone (2022-03-15)")
+        found.add(
+            position,
+            "on",
+            _("{value} is a time; give the day alone (2022-03-15)").format(value=given.isoformat()),
+        )
         return None
     if isinstance(given, datetime.date):
         return given
@@ -492,9 +571,17 @@ def _day(position: int, given: object, found: FoundProblems) -> datetime.date | 
         try:
             return datetime.date.fromisoformat(given.strip())
         except ValueError:
-            found.add(position, "on", f"{_shown(given)} is not a day of the calendar")
+            found.add(
+                position,
+                "on",
+                _("{value} is not a day of the calendar").format(value=_shown(given)),
+            )
             return None
-    found.add(position, "on", f"{_shown(given)} is not a day (write it as 2022-03-15)")
+    found.add(
+        position,
+        "on",
+        _("{value} is not a day (write it as 2022-03-15)").format(value=_shown(given)),
+    )
     return None
 
 
@@ -504,23 +591,35 @@ def _within(
     """Points within what the rule can give (a deduction: take), or the item can score."""
     if rule is None:
         limit = item.limit(item.declared)
-        bound = "cap" if item.cap is not None and item.cap < item.declared else "declared points"
+        if item.cap is not None and item.cap < item.declared:
+            message = _("{points} is outside what item {item} can score: 0 to {limit} (its cap)")
+        else:
+            message = _(
+                "{points} is outside what item {item} can score: 0 to {limit} (its declared points)"
+            )
         if not Decimal(0) <= points <= limit:
             found.add(
                 position,
                 "points",
-                f"{fmt(points)} is outside what item {item.id} can score: 0 to {fmt(limit)} "
-                f"(its {bound})",
+                message.format(points=fmt(points), item=item.id, limit=fmt(limit)),
             )
         return
     node = item.rules[rule - 1]
-    what = f"rule {rule} of item {item.id} (line {node.line})"
     if node.points > 0:
         if not Decimal(0) <= points <= node.reach:
             found.add(
                 position,
                 "points",
-                f"{fmt(points)} is outside what {what} can give: 0 to {fmt(node.reach)}",
+                _(
+                    "{points} is outside what rule {rule} of item {item} (line {line}) can give: "
+                    "0 to {reach}"
+                ).format(
+                    points=fmt(points),
+                    rule=rule,
+                    item=item.id,
+                    line=node.line,
+                    reach=fmt(node.reach),
+                ),
             )
         return
     severest = node.severest
@@ -530,8 +629,16 @@ def _within(
         found.add(
             position,
             "points",
-            f"{fmt(points)} is outside what {what} can deduct: {fmt(severest)} to 0 (a "
-            "deduction is overridden with points of 0 or less)",
+            _(
+                "{points} is outside what rule {rule} of item {item} (line {line}) can deduct: "
+                "{severest} to 0 (a deduction is overridden with points of 0 or less)"
+            ).format(
+                points=fmt(points),
+                rule=rule,
+                item=item.id,
+                line=node.line,
+                severest=fmt(severest),
+            ),
         )
 
 
@@ -547,8 +654,10 @@ def check_applied(overrides: Sequence[Override], result: Result) -> FoundProblem
             found.add(
                 position,
                 "item",
-                f"item {item.id} is 合理缺项 ({clip(item.na_reason, 80)}): its points leave the "
-                "maximum, so there is nothing to override",
+                _(
+                    "item {item} is 合理缺项 ({reason}): its points leave the maximum, so there is "
+                    "nothing to override"
+                ).format(item=item.id, reason=clip(item.na_reason, 80)),
             )
         elif override.rule is not None:
             rule = item.rules[override.rule - 1]
@@ -556,9 +665,15 @@ def check_applied(overrides: Sequence[Override], result: Result) -> FoundProblem
                 found.add(
                     position,
                     "rule",
-                    f"rule {override.rule} of item {item.id} (line {rule.line}) is 合理缺项 "
-                    f"({clip(rule.na_reason or '', 80)}): its points leave the maximum, so there "
-                    "is nothing to override",
+                    _(
+                        "rule {rule} of item {item} (line {line}) is 合理缺项 ({reason}): its "
+                        "points leave the maximum, so there is nothing to override"
+                    ).format(
+                        rule=override.rule,
+                        item=item.id,
+                        line=rule.line,
+                        reason=clip(rule.na_reason or "", 80),
+                    ),
                 )
         else:
             limit = item.max if item.cap is None else min(item.max, item.cap)
@@ -566,8 +681,15 @@ def check_applied(overrides: Sequence[Override], result: Result) -> FoundProblem
                 found.add(
                     position,
                     "points",
-                    f"{fmt(override.points)} is more than item {item.id} can score after "
-                    f"合理缺项: 0 to {fmt(limit)} (its declared {fmt(item.declared)} less "
-                    f"{fmt(item.na_points)} not applicable)",
+                    _(
+                        "{points} is more than item {item} can score after 合理缺项: 0 to "
+                        "{limit} (its declared {declared} less {na} not applicable)"
+                    ).format(
+                        points=fmt(override.points),
+                        item=item.id,
+                        limit=fmt(limit),
+                        declared=fmt(item.declared),
+                        na=fmt(item.na_points),
+                    ),
                 )
     return found

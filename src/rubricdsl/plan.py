@@ -19,9 +19,10 @@ from rubricdsl.datafile import _check_events, _DataProblemError
 from rubricdsl.errors import RubricError
 from rubricdsl.escape import clip, escape
 from rubricdsl.files import read_text
+from rubricdsl.i18n import _
 from rubricdsl.inputs import closest
 from rubricdsl.limits import DEFAULT_LIMITS, Limits
-from rubricdsl.model import counted, items_of
+from rubricdsl.model import items_of
 
 ONGOING_WORDS = ("ongoing", "全过程")
 TOP_LEVEL_KEYS = ("district", "document", "phases", "review", "rubrics")
@@ -42,7 +43,7 @@ class PlanError(RubricError):
         shown = self.problems[: DEFAULT_LIMITS.max_problems]
         lines = [problem.render() for problem in shown]
         if len(self.problems) > len(shown):
-            lines.append(f"… and {len(self.problems) - len(shown):,} more")
+            lines.append(_("… and {more} more").format(more=f"{len(self.problems) - len(shown):,}"))
         super().__init__("\n".join(lines))
 
 
@@ -57,8 +58,10 @@ class PlanProblem:
     column: int
 
     def render(self) -> str:
+        """The problem as people read it, its severity in the language being spoken."""
+        severity = _("error") if self.severity == "error" else _("warning")
         return (
-            f"{escape(self.source_name)}:{self.line}:{self.column}: {self.severity}: "
+            f"{escape(self.source_name)}:{self.line}:{self.column}: {severity}: "
             f"{escape(self.message)}"
         )
 
@@ -268,7 +271,7 @@ class _PlanReader:
             self.problems.append(
                 PlanProblem(
                     "error",
-                    f"not valid YAML: {clip(str(reason), 300)}",
+                    _("not valid YAML: {reason}").format(reason=clip(str(reason), 300)),
                     self.source_name,
                     line,
                     column,
@@ -276,7 +279,7 @@ class _PlanReader:
             )
             raise self.fail() from None
         if not isinstance(root, yaml.MappingNode):
-            self.error("a plan is a mapping with phases: and rubrics:", root)
+            self.error(_("a plan is a mapping with phases: and rubrics:"), root)
             raise self.fail()
         return root
 
@@ -286,21 +289,30 @@ class _PlanReader:
         seen: dict[str, yaml.Node] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                self.error(f"a key in {what} must be a plain text", key_node)
+                self.error(_("a key in {what} must be a plain text").format(what=what), key_node)
                 continue
             key = str(key_node.value)
             if key in seen:
                 self.error(
-                    f"'{clip(key, 80)}' is given twice in {what} "
-                    f"(first on line {seen[key].start_mark.line + 1})",
+                    _("'{key}' is given twice in {what} (first on line {line})").format(
+                        key=clip(key, 80), what=what, line=seen[key].start_mark.line + 1
+                    ),
                     key_node,
                 )
                 continue
             seen[key] = key_node
             if allowed is not None and key not in allowed:
                 near = closest(key, allowed, self.limits)
-                hint = f"; did you mean '{near}'?" if near else f"; expected {', '.join(allowed)}"
-                self.error(f"unknown key '{clip(key, 80)}' in {what}{hint}", key_node)
+                if near:
+                    message = _("unknown key '{key}' in {what}; did you mean '{name}'?")
+                else:
+                    message = _("unknown key '{key}' in {what}; expected {keys}")
+                self.error(
+                    message.format(
+                        key=clip(key, 80), what=what, name=near, keys=", ".join(allowed)
+                    ),
+                    key_node,
+                )
                 continue
             yield key, key_node, value_node
 
@@ -310,11 +322,16 @@ class _PlanReader:
             or node.tag.endswith(":null")
             or not str(node.value).strip()
         ):
-            self.error(f"{what} must be a text", node)
+            self.error(_("{what} must be a text").format(what=what), node)
             return None
         value = str(node.value).strip()
         if len(value) > self.limits.max_text_length:
-            self.error(f"{what} is longer than {self.limits.max_text_length:,} characters", node)
+            self.error(
+                _("{what} is longer than {most} characters").format(
+                    what=what, most=f"{self.limits.max_text_length:,}"
+                ),
+                node,
+            )
             return None
         return value
 
@@ -332,8 +349,13 @@ class _PlanReader:
                     return datetime.date(*(int(part) for part in found.groups()))
                 except ValueError:
                     pass
-        shown = clip(str(node.value), 40) if isinstance(node, yaml.ScalarNode) else "a list"
-        self.error(f"{what} '{shown}' is not a date (write it 2021-07-10)", node)
+        shown = clip(str(node.value), 40) if isinstance(node, yaml.ScalarNode) else _("a list")
+        self.error(
+            _("{what} '{value}' is not a date (write it 2021-07-10)").format(
+                what=what, value=shown
+            ),
+            node,
+        )
         return None
 
     # ---- the plan ----
@@ -343,20 +365,20 @@ class _PlanReader:
         review = None
         plans: dict[str, RubricPlan] = {}
         rubrics_node: yaml.Node | None = None
-        for key, _key_node, value in self.pairs(root, TOP_LEVEL_KEYS, "the plan"):
+        for key, _key_node, value in self.pairs(root, TOP_LEVEL_KEYS, _("the plan")):
             if key == "district":
-                district = self.text(value, "district")
+                district = self.text(value, _("district"))
             elif key == "document":
-                document = self.text(value, "document")
+                document = self.text(value, _("document"))
             elif key == "phases":
                 phases = self.phases(value)
             elif key == "review":
-                review = self.date(value, "review")
+                review = self.date(value, _("review"))
             else:
                 rubrics_node = value
                 plans = self.rubric_plans(value, rubrics)
         if rubrics_node is None:
-            self.error("the plan has no rubrics: section (who owns each item and task)", root)
+            self.error(_("the plan has no rubrics: section (who owns each item and task)"), root)
         else:
             self.unplanned(rubrics, plans, rubrics_node)
         self.spellings()
@@ -367,58 +389,80 @@ class _PlanReader:
 
     def phases(self, node: yaml.Node) -> tuple[Phase, ...]:
         if not isinstance(node, yaml.SequenceNode) or not node.value:
-            self.error("phases: is a list of phases, each with name: and until:", node)
+            self.error(_("phases: is a list of phases, each with name: and until:"), node)
             return ()
         found: list[tuple[Phase, yaml.Node]] = []
         for element in node.value:
             phase = self.phase(element)
             if phase is not None:
                 found.append((phase, element))
-        for (before, _), (after, after_node) in itertools.pairwise(found):
+        for (before, _before_node), (after, after_node) in itertools.pairwise(found):
             if after.start is None:
                 self.error(
-                    f"phase '{after.name}' needs from: (only the first phase may leave it out)",
+                    _("phase '{name}' needs from: (only the first phase may leave it out)").format(
+                        name=after.name
+                    ),
                     after_node,
                 )
             elif after.start < before.end:
                 self.error(
-                    f"phase '{after.name}' begins {after.start.isoformat()}, before "
-                    f"'{before.name}' ends ({before.end.isoformat()}): phases overlap",
+                    _(
+                        "phase '{name}' begins {start}, before '{before}' ends ({end}): phases "
+                        "overlap"
+                    ).format(
+                        name=after.name,
+                        start=after.start.isoformat(),
+                        before=before.name,
+                        end=before.end.isoformat(),
+                    ),
                     after_node,
                 )
             elif after.start > before.end + datetime.timedelta(days=1):
                 self.error(
-                    f"between '{before.name}' (until {before.end.isoformat()}) and "
-                    f"'{after.name}' (from {after.start.isoformat()}) no phase holds: "
-                    "phases leave a gap",
+                    _(
+                        "between '{before}' (until {end}) and '{name}' (from {start}) no phase "
+                        "holds: phases leave a gap"
+                    ).format(
+                        before=before.name,
+                        end=before.end.isoformat(),
+                        name=after.name,
+                        start=after.start.isoformat(),
+                    ),
                     after_node,
                 )
-        return tuple(phase for phase, _ in found)
+        return tuple(phase for phase, _node in found)
 
     def phase(self, node: yaml.Node) -> Phase | None:
         if not isinstance(node, yaml.MappingNode):
-            self.error("a phase is a mapping with name:, from: and until:", node)
+            self.error(_("a phase is a mapping with name:, from: and until:"), node)
             return None
-        fields = {key: value for key, _, value in self.pairs(node, PHASE_KEYS, "a phase")}
-        name = self.text(fields["name"], "a phase's name") if "name" in fields else None
+        fields = {
+            key: value for key, _key_node, value in self.pairs(node, PHASE_KEYS, _("a phase"))
+        }
+        name = self.text(fields["name"], _("a phase's name")) if "name" in fields else None
         if "name" not in fields:
-            self.error("a phase needs its name:", node)
+            self.error(_("a phase needs its name:"), node)
         if "until" not in fields:
-            self.error("a phase needs until: (its last day)", node)
+            self.error(_("a phase needs until: (its last day)"), node)
             return None
-        end = self.date(fields["until"], "until")
-        start = self.date(fields["from"], "from") if "from" in fields else None
-        text = self.text(fields["text"], "a phase's text") if "text" in fields else None
+        end = self.date(fields["until"], _("until"))
+        start = self.date(fields["from"], _("from")) if "from" in fields else None
+        text = self.text(fields["text"], _("a phase's text")) if "text" in fields else None
         if name is None or end is None:
             return None
         if start is not None and start > end:
-            self.error(f"phase '{name}' ends ({end}) before it begins ({start})", node)
+            self.error(
+                _("phase '{name}' ends ({end}) before it begins ({start})").format(
+                    name=name, end=end, start=start
+                ),
+                node,
+            )
             return None
         return Phase(name, start, end, text, node.start_mark.line + 1)
 
     def rubric_plans(self, node: yaml.Node, rubrics: tuple[Rubric, ...]) -> dict[str, RubricPlan]:
         if not isinstance(node, yaml.MappingNode):
-            self.error("rubrics: maps each rubric's title to its items: or tasks:", node)
+            self.error(_("rubrics: maps each rubric's title to its items: or tasks:"), node)
             return {}
         titles = {rubric.title: rubric for rubric in rubrics}
         plans: dict[str, RubricPlan] = {}
@@ -428,7 +472,9 @@ class _PlanReader:
                 near = difflib.get_close_matches(title, list(titles), n=1, cutoff=0.8)
                 if near:
                     self.error(
-                        f"no rubric given is titled '{clip(title, 80)}'; did you mean '{near[0]}'?",
+                        _("no rubric given is titled '{title}'; did you mean '{name}'?").format(
+                            title=clip(title, 80), name=near[0]
+                        ),
                         key_node,
                     )
                 continue  # a rubric of the plan not given this time: nothing to check it with
@@ -439,24 +485,28 @@ class _PlanReader:
         items: dict[str, Assignment] = {}
         tasks: dict[str, Assignment] = {}
         if not isinstance(node, yaml.MappingNode):
-            self.error("a rubric's plan maps items: (or tasks:) to their owners", node)
+            self.error(_("a rubric's plan maps items: (or tasks:) to their owners"), node)
             return RubricPlan(rubric.title, items, tasks)
         known = {
             "item": [item.id for item in _items(rubric)],
             "task": [task.id for task in rubric.checked.file.tasks()],
         }
-        for key, _, value in self.pairs(node, ("items", "tasks"), f"the plan of {rubric.title}"):
+        plan_of = _("the plan of {title}").format(title=rubric.title)
+        for key, _key_node, value in self.pairs(node, ("items", "tasks"), plan_of):
             kind = key[:-1]
             found = items if kind == "item" else tasks
             if not isinstance(value, yaml.MappingNode):
-                self.error(f"{key}: maps each {kind} id to its units:, deadline: and note:", value)
+                if kind == "item":
+                    message = _("items: maps each item id to its units:, deadline: and note:")
+                else:
+                    message = _("tasks: maps each task id to its units:, deadline: and note:")
+                self.error(message, value)
                 continue
             for entry_id, id_node, entry in self.pairs(value, None, f"{key}:"):
                 if entry_id not in known[kind]:
                     near = closest(entry_id, known[kind], self.limits)
-                    hint = f"; did you mean {kind} {near}?" if near else ""
                     self.error(
-                        f"'{rubric.title}' has no {kind} {clip(entry_id, 40)}{hint}", id_node
+                        _no_such_entry(rubric.title, kind, clip(entry_id, 40), near), id_node
                     )
                     continue
                 assignment = self.assignment(kind, entry_id, entry)
@@ -465,13 +515,20 @@ class _PlanReader:
         return RubricPlan(rubric.title, items, tasks)
 
     def assignment(self, kind: str, entry_id: str, node: yaml.Node) -> Assignment | None:
-        what = f"{kind} {entry_id}"
+        what = _entry(kind, entry_id)
         if not isinstance(node, yaml.MappingNode):
-            self.error(f"{what}: give units:, deadline: (and a note: if need be)", node)
+            self.error(
+                _("{what}: give units:, deadline: (and a note: if need be)").format(what=what),
+                node,
+            )
             return None
-        fields = {key: value for key, _, value in self.pairs(node, ENTRY_KEYS, what)}
+        fields = {key: value for key, _key_node, value in self.pairs(node, ENTRY_KEYS, what)}
         units = self.units(fields["units"], what) if "units" in fields else ()
-        note = self.text(fields["note"], f"{what}'s note") if "note" in fields else None
+        note = (
+            self.text(fields["note"], _("{what}'s note").format(what=what))
+            if "note" in fields
+            else None
+        )
         deadline = None
         ongoing = False
         if "deadline" in fields:
@@ -479,9 +536,14 @@ class _PlanReader:
             if isinstance(raw, yaml.ScalarNode) and str(raw.value).strip() in ONGOING_WORDS:
                 ongoing = True
             else:
-                deadline = self.date(raw, f"{what}'s deadline")
+                deadline = self.date(raw, _("{what}'s deadline").format(what=what))
         if not units and note is None:
-            self.error(f"{what} names no responsible unit: give units:, or a note: why", node)
+            self.error(
+                _("{what} names no responsible unit: give units:, or a note: why").format(
+                    what=what
+                ),
+                node,
+            )
         return Assignment(kind, entry_id, units, deadline, ongoing, note, node.start_mark.line + 1)
 
     def units(self, node: yaml.Node, what: str) -> tuple[str, ...]:
@@ -493,14 +555,16 @@ class _PlanReader:
         if isinstance(node, yaml.SequenceNode):
             found = []
             for element in node.value:
-                unit = self.text(element, f"a unit of {what}")
+                unit = self.text(element, _("a unit of {what}").format(what=what))
                 if unit is not None:
                     found.append(unit)
                     self.named_units.append((unit, element))
             if len(set(found)) < len(found):
-                self.warning(f"{what} names a unit twice", node)
+                self.warning(_("{what} names a unit twice").format(what=what), node)
             return tuple(dict.fromkeys(found))
-        self.error(f"{what}: units: is a list of responsible units (责任单位)", node)
+        self.error(
+            _("{what}: units: is a list of responsible units (责任单位)").format(what=what), node
+        )
         return ()
 
     def spellings(self) -> None:
@@ -513,9 +577,11 @@ class _PlanReader:
             for other in units[index + 1 :]:
                 if _alike(unit, other):
                     self.warning(
-                        f"'{other}' and '{unit}' look like one unit spelled two ways "
-                        f"(first seen on line {first_node[unit].start_mark.line + 1}); "
-                        "write it one way, or its items are counted apart",
+                        _(
+                            "'{other}' and '{unit}' look like one unit spelled two ways (first "
+                            "seen on line {line}); write it one way, or its items are counted "
+                            "apart"
+                        ).format(other=other, unit=unit, line=first_node[unit].start_mark.line + 1),
                         first_node[other],
                     )
 
@@ -527,22 +593,46 @@ class _PlanReader:
             plan = plans.get(rubric.title)
             if plan is None:
                 self.warning(
-                    f"the plan says nothing of '{rubric.title}': its items and tasks have no "
-                    "owner or deadline",
+                    _(
+                        "the plan says nothing of '{title}': its items and tasks have no owner or "
+                        "deadline"
+                    ).format(title=rubric.title),
                     node,
                 )
                 continue
-            forgotten = [f"item {i.id}" for i in _items(rubric) if i.id not in plan.items]
+            forgotten = [_entry("item", i.id) for i in _items(rubric) if i.id not in plan.items]
             forgotten += [
-                f"task {t.id}" for t in rubric.checked.file.tasks() if t.id not in plan.tasks
+                _entry("task", t.id) for t in rubric.checked.file.tasks() if t.id not in plan.tasks
             ]
             if forgotten:
-                listed = ", ".join(forgotten[:10]) + (" …" if len(forgotten) > 10 else "")
+                listed = _(", ").join(forgotten[:10]) + (" …" if len(forgotten) > 10 else "")
+                if len(forgotten) == 1:
+                    message = _("the plan of '{title}' forgets {count} item or task: {listed}")
+                else:
+                    message = _("the plan of '{title}' forgets {count} items and tasks: {listed}")
                 self.warning(
-                    f"the plan of '{rubric.title}' forgets "
-                    f"{counted(len(forgotten), 'item or task', 'items and tasks')}: {listed}",
-                    node,
+                    message.format(title=rubric.title, count=len(forgotten), listed=listed), node
                 )
+
+
+def _entry(kind: str, entry_id: str) -> str:
+    """An item or a task, as a message names it: `item 3`, `task 12`."""
+    if kind == "item":
+        return _("item {id}").format(id=entry_id)
+    return _("task {id}").format(id=entry_id)
+
+
+def _no_such_entry(title: str, kind: str, entry_id: str, near: str | None) -> str:
+    if kind == "item":
+        if near:
+            message = _("'{title}' has no item {id}; did you mean item {name}?")
+        else:
+            message = _("'{title}' has no item {id}")
+    elif near:
+        message = _("'{title}' has no task {id}; did you mean task {name}?")
+    else:
+        message = _("'{title}' has no task {id}")
+    return message.format(title=title, id=entry_id, name=near)
 
 
 def _items(rubric: Rubric) -> Iterator[ast.Item]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from datetime import date
 from decimal import Decimal
@@ -14,8 +15,10 @@ import attrs
 from rubricdsl.errors import RubricArgumentError
 from rubricdsl.escape import clip, escape, escape_block, json_escape
 from rubricdsl.exact import exactly
+from rubricdsl.i18n import Translate, translator
+from rubricdsl.inputs import place_words
 from rubricdsl.limits import DEFAULT_LIMITS
-from rubricdsl.model import counted, fmt
+from rubricdsl.model import fmt
 from rubricdsl.source import display_width
 from rubricdsl.trace import (
     CAPPED,
@@ -28,11 +31,10 @@ from rubricdsl.trace import (
     OverrideTrace,
     Result,
     RuleTrace,
-    evidence_lines,
+    VetoTrace,
     values_text,
 )
 
-STATUS_WORDS = {MET: "met", NOT_MET: "not met", NOT_APPLICABLE: "n/a", CAPPED: "capped"}
 WORDING_WIDTH = 44
 # An item's heading wraps at HEADING_WIDTH display columns, its score standing right of it; a
 # values cell wider than VALUES_WIDTH continues on the next lines, under the values column.
@@ -217,6 +219,8 @@ class Loss:
     where: str = ""  # for a category's or the total's deduction: "category '…'", "the total"
     # for an item overridden on site as a whole: what the reviewers left of its maximum
     override: OverrideTrace | None = None
+    # for a category's deduction: the category's title, escaped (None for the total's)
+    category: str | None = None
 
     @property
     def deduction(self) -> bool:
@@ -240,69 +244,385 @@ def losses(result: Result) -> list[Loss]:
                     found.append(Loss(rule.lost, item, rule, category.is_bonus))
             if item.unreachable > 0:
                 found.append(Loss(item.unreachable, item, None, category.is_bonus))
-        where = f"category {escape(category.title)}"
+        title = escape(category.title)
         for rule in category.deductions:
             if rule.lost > 0:
-                found.append(Loss(rule.lost, None, rule, category.is_bonus, where))
+                where = f"category {title}"
+                found.append(Loss(rule.lost, None, rule, category.is_bonus, where, category=title))
     for rule in result.deductions:
         if rule.lost > 0:
             found.append(Loss(rule.lost, None, rule, False, "the total"))
     return sorted(found, key=lambda loss: -loss.points)
 
 
-def _deducts(rule: RuleTrace) -> str:
+# ---- the trace's own words, in the reader's language -------------------------------------------
+# The trace keeps its words in English (they are the JSON's too); a report in another language
+# says them again from the trace's fields, or, for the words the evaluator composed (a rule's
+# detail, a grade's reasons), from their English forms. Text from the rubric or the data passes
+# through unchanged; a form not recognised is shown as the trace has it.
+
+
+def loss_where(loss: Loss, _: Translate) -> str:
+    """Where points were lost: `item 13 首席质量官`, `category 质量技术`, `the total` (escaped)."""
+    if loss.item is not None:
+        return _("item {id} {title}").format(id=escape(loss.item.id), title=escape(loss.item.title))
+    if loss.category is not None:
+        return _("category {title}").format(title=loss.category)
+    return _("the total")
+
+
+def override_words(override: OverrideTrace, _: Translate) -> str:
+    """`OverrideTrace.describe()` in the reader's language (not escaped)."""
+    return _(
+        "{points} (overridden on site by {by} on {day}: {reason}; computed {computed})"
+    ).format(
+        points=fmt(override.points),
+        by=override.by,
+        day=override.on.isoformat(),
+        reason=override.reason,
+        computed=fmt(override.computed),
+    )
+
+
+def override_target(override: OverrideTrace, _: Translate) -> str:
+    """What was overridden: `item 14, rule 4` or `item 19`."""
+    if override.rule is None:
+        return _("item {id}").format(id=override.item)
+    return _("item {item}, rule {rule}").format(item=override.item, rule=override.rule)
+
+
+def evidence_words(evidence: Evidence, _: Translate) -> list[str]:
+    """`evidence_lines` in the reader's language: one line per indicator (not escaped)."""
+    return [
+        _("evidence: {name}: {references}").format(name=name, references="; ".join(references))
+        for name, references in evidence
+    ]
+
+
+def veto_effect(veto: VetoTrace, _: Translate) -> str:
+    """What a veto does when struck (`VetoTrace.effect`), in the reader's language."""
+    if veto.downgrade is not None:
+        return _("downgrade {bands}").format(bands=veto.downgrade)
+    if veto.at_most is not None:
+        return _('at most "{grade}"').format(grade=veto.at_most)
+    return _("fails the district")
+
+
+_NUMBER = r"-?\d+(?:\.\d+)?"
+
+
+def _form(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern.replace("NUM", _NUMBER), re.DOTALL)
+
+
+# A cut by the item's cap or floor, or a category's or the total's floor, ends a rule's detail.
+_CUTS = (
+    (
+        _form(
+            r"(?P<head>.*); (?P<points>NUM) of it counted, the item being at its cap of "
+            r"(?P<limit>NUM)"
+        ),
+        "cap",
+    ),
+    (
+        _form(
+            r"(?P<head>.*); (?P<points>NUM) of it counted, the item being at its maximum of "
+            r"(?P<limit>NUM)"
+        ),
+        "maximum",
+    ),
+    (
+        _form(r"(?P<head>.*); (?P<points>NUM) of it counted, the item being at its floor of 0"),
+        "floor",
+    ),
+    (
+        _form(r"(?P<head>.*); (?P<points>NUM) of it counted, the category's score being at 0"),
+        "category",
+    ),
+    (_form(r"(?P<head>.*); (?P<points>NUM) of it counted, the total being at 0"), "total"),
+)
+_OVERRIDDEN = _form(
+    r"overridden on site: (?P<points>NUM) (?P<verb>given|deducted) \(computed: (?P<computed>.*)\)"
+)
+_EXCUSED = _form(r"the (?P<what>item|group|category) is not applicable: (?P<reason>.*)")
+_HOLDS = _form(r"(?P<kind>condition holds|always): (?P<points>NUM) (?P<verb>given|deducted)")
+_TIER = _form(
+    r"(?P<kind>highest|most severe) matching tier: (?P<text>.*) "
+    r"\((?P<points>NUM)(?P<deducted> deducted)?\)"
+    r"(?:, the first written of (?P<tied>\d+) matching tiers with (?P<same>NUM))?"
+)
+_TARGET = _form(r"the target is (?P<target>NUM): no share of it to count")
+_NOT_DONE = _form(
+    r"not done (?P<whole>NUM) − (?P<counted>NUM) = (?P<missing>NUM): (?P<points>NUM) × "
+    r"(?P=missing) / (?P=whole) = (?P<deducted>NUM) deducted"
+)
+_ARITHMETIC = re.compile(r"[-\d. ×/=−]+")
+# Words around a formula, outermost first: each wraps the rest of the detail.
+_AFFIXES = (
+    _form(r"(?P<rest>.*), limited to (?P<maximum>NUM)"),
+    _form(r"(?P<rest>.*) \(exact, half-up to 2 places\)"),
+    _form(r"(?P<rest>.*) \(half-up to 2 places\)"),
+    _form(r"(?P<rest>.*) \(a partial unit counts as one\)"),
+    _form(r"(?P<value>NUM) counted as (?P<counted>NUM): (?P<rest>.*)"),
+    _form(r"no excess \((?P<value>NUM) < (?P<target>NUM)\), counted as 0 units: (?P<rest>.*)"),
+    _form(r"excess (?P<value>NUM) − (?P<target>NUM) = (?P<excess>NUM): (?P<rest>.*)"),
+    _form(r"no shortfall \((?P<value>NUM) > (?P<target>NUM)\), counted as 0 units: (?P<rest>.*)"),
+    _form(r"shortfall (?P<target>NUM) − (?P<value>NUM) = (?P<shortfall>NUM): (?P<rest>.*)"),
+    _form(r"(?P<value>NUM) is below 0, counted as 0 units: (?P<rest>.*)"),
+)
+
+
+def _affix_messages(_: Translate) -> tuple[str, ...]:
+    """The messages of `_AFFIXES`, in their order."""
+    return (
+        _("{formula}, limited to {maximum}"),
+        _("{formula} (exact, half-up to 2 places)"),
+        _("{formula} (half-up to 2 places)"),
+        _("{formula} (a partial unit counts as one)"),
+        _("{value} counted as {counted}: {formula}"),
+        _("no excess ({value} < {target}), counted as 0 units: {formula}"),
+        _("excess {value} − {target} = {excess}: {formula}"),
+        _("no shortfall ({value} > {target}), counted as 0 units: {formula}"),
+        _("shortfall {target} − {value} = {shortfall}: {formula}"),
+        _("{value} is below 0, counted as 0 units: {formula}"),
+    )
+
+
+def detail_words(detail: str, _: Translate) -> str:
+    """A rule's detail (how it decided: "condition holds: 2 given", "3 × 0.5 = 1.5, limited to
+    1") in the reader's language; not escaped. The tier's wording and a 合理缺项 reason in it
+    stay as written."""
+    return _detail(detail, _) or detail
+
+
+def _detail(detail: str, _: Translate) -> str | None:
+    """The detail in the reader's language; None for a form not recognised."""
+    for pattern, bound in _CUTS:
+        found = pattern.fullmatch(detail)
+        if found is not None:
+            head = _detail(found["head"], _)
+            if head is None:
+                return None
+            cut = {
+                "cap": _("{detail}; {points} of it counted, the item being at its cap of {limit}"),
+                "maximum": _(
+                    "{detail}; {points} of it counted, the item being at its maximum of {limit}"
+                ),
+                "floor": _("{detail}; {points} of it counted, the item being at its floor of 0"),
+                "category": _("{detail}; {points} of it counted, the category's score being at 0"),
+                "total": _("{detail}; {points} of it counted, the total being at 0"),
+            }[bound]
+            return cut.format(
+                detail=head,
+                points=found["points"],
+                limit=found["limit"] if "limit" in found.groupdict() else "",
+            )
+    if detail == "condition does not hold":
+        return _("condition does not hold")
+    if detail == "no tier matches":
+        return _("no tier matches")
+    found = _OVERRIDDEN.fullmatch(detail)
+    if found is not None:
+        computed = _detail(found["computed"], _)
+        if computed is None:
+            return None
+        if found["verb"] == "given":
+            message = _("overridden on site: {points} given (computed: {detail})")
+        else:
+            message = _("overridden on site: {points} deducted (computed: {detail})")
+        return message.format(points=found["points"], detail=computed)
+    found = _EXCUSED.fullmatch(detail)
+    if found is not None:
+        message = {
+            "item": _("the item is not applicable: {reason}"),
+            "group": _("the group is not applicable: {reason}"),
+            "category": _("the category is not applicable: {reason}"),
+        }[found["what"]]
+        return message.format(reason=found["reason"])
+    found = _HOLDS.fullmatch(detail)
+    if found is not None:
+        message = {
+            ("condition holds", "given"): _("condition holds: {points} given"),
+            ("condition holds", "deducted"): _("condition holds: {points} deducted"),
+            ("always", "given"): _("always: {points} given"),
+            ("always", "deducted"): _("always: {points} deducted"),
+        }[(found["kind"], found["verb"])]
+        return message.format(points=found["points"])
+    found = _TIER.fullmatch(detail)
+    if found is not None:
+        return _tier(found, _)
+    found = _TARGET.fullmatch(detail)
+    if found is not None:
+        return _("the target is {target}: no share of it to count").format(target=found["target"])
+    return _formula(detail, _)
+
+
+def _tier(found: re.Match[str], _: Translate) -> str | None:
+    if found["kind"] == "highest" and found["deducted"] is None:
+        text = _("highest matching tier: {tier} ({points})")
+    elif found["kind"] == "most severe" and found["deducted"] is not None:
+        text = _("most severe matching tier: {tier} ({points} deducted)")
+    else:
+        return None
+    text = text.format(tier=found["text"], points=found["points"])
+    if found["tied"] is None:
+        return text
+    return _("{detail}, the first written of {count} matching tiers with {points}").format(
+        detail=text, count=found["tied"], points=found["same"]
+    )
+
+
+def _formula(detail: str, _: Translate) -> str | None:
+    """A per-unit or proportional rule's arithmetic, with the words around it."""
+    if _ARITHMETIC.fullmatch(detail):
+        return detail
+    found = _NOT_DONE.fullmatch(detail)
+    if found is not None:
+        return _(
+            "not done {whole} − {counted} = {missing}: {points} × {missing} / {whole} = "
+            "{deducted} deducted"
+        ).format(**found.groupdict())
+    for pattern, message in zip(_AFFIXES, _affix_messages(_), strict=True):
+        found = pattern.fullmatch(detail)
+        if found is not None:
+            groups = found.groupdict()
+            rest = _formula(groups.pop("rest"), _)
+            if rest is None:
+                return None
+            return message.format(formula=rest, **groups)
+    return None
+
+
+_GRADE_BAND = _form(
+    r"(?P<basis>total|base) (?P<score>NUM) (?P<comparison>>=|>) (?P<threshold>NUM): (?P<grade>.*)"
+)
+_GRADE_BELOW = _form(r"(?P<basis>total|base) (?P<score>NUM): below every band")
+_GRADE_VETO = _form(
+    r"veto line (?P<line>\d+) \((?P<text>.*)\), (?P<effect>downgrade (?P<bands>\d+)|at most "
+    r"\"(?P<at_most>.*)\"|fails the district): (?P<before>.*) → (?P<after>.*)"
+)
+
+
+def grade_reason_words(reason: str, _: Translate) -> str:
+    """One of a grade's reasons (`GradeTrace.reasons`) in the reader's language; not escaped."""
+    found = _GRADE_BAND.fullmatch(reason)
+    if found is not None:
+        if found["basis"] == "total":
+            message = _("total {score} {comparison} {threshold}: {grade}")
+        else:
+            message = _("base {score} {comparison} {threshold}: {grade}")
+        return message.format(**found.groupdict())
+    found = _GRADE_BELOW.fullmatch(reason)
+    if found is not None:
+        if found["basis"] == "total":
+            return _("total {score}: below every band").format(score=found["score"])
+        return _("base {score}: below every band").format(score=found["score"])
+    found = _GRADE_VETO.fullmatch(reason)
+    if found is not None:
+        if found["bands"] is not None:
+            effect = _("downgrade {bands}").format(bands=found["bands"])
+        elif found["at_most"] is not None:
+            effect = _('at most "{grade}"').format(grade=found["at_most"])
+        else:
+            effect = _("fails the district")
+        return _("veto line {line} ({text}), {effect}: {before} → {after}").format(
+            line=found["line"],
+            text=found["text"],
+            effect=effect,
+            before=found["before"],
+            after=found["after"],
+        )
+    return reason
+
+
+def listed(parts: Sequence[str], _: Translate) -> str:
+    """Short notes one after the other: `a, b` (`a，b` in Chinese)."""
+    return _(", ").join(parts)
+
+
+# ---- the text report ---------------------------------------------------------------------------
+
+
+def _deducts(rule: RuleTrace, _: Translate) -> str:
     """What a deduction takes as written: its points, or its points per unit; blank for a rule
     that gives points."""
     if rule.points >= 0:
         return ""
     taken = fmt(-rule.points)
-    return f"{taken} per unit" if rule.kind == "per_unit" else taken
+    return _("{points} per unit").format(points=taken) if rule.kind == "per_unit" else taken
 
 
-def _item_block(item: ItemTrace, path: str) -> list[str]:
+def rule_status_words(_: Translate) -> dict[str, str]:
+    return {MET: _("met"), NOT_MET: _("not met"), NOT_APPLICABLE: _("n/a"), CAPPED: _("capped")}
+
+
+def _item_block(item: ItemTrace, path: str, _: Translate) -> list[str]:
     """An item's heading (wrapped, its score in line with the others) and its rules: `gave` is
     what a rule added (negative for a deduction), `of` the most it can add (0 for a deduction),
     `deducts` (only in an item with a deduction) what a deduction takes as written."""
-    title = f"item {item.id}  "
-    heading = f"{title}{escape(item.title)}   ({path})"
+    title = _("item {id}").format(id=item.id) + "  "
+    heading = title + _("{title}   ({path})").format(title=escape(item.title), path=path)
     indent = " " * min(display_width(title), HEADING_WIDTH // 4)
     first, *rest = wrap(heading, HEADING_WIDTH, indent)
     score = f"{fmt(item.score)} / {fmt(item.max)}"
     if item.na_points:
-        score += f"   (合理缺项 {fmt(item.na_points)})"
+        score += "   " + _("(合理缺项 {points})").format(points=fmt(item.na_points))
     lines = [pad(first, HEADING_WIDTH) + "  " + score, *rest]
     if item.na_reason is not None:
-        lines.append(f"    the whole item is not applicable (合理缺项): {escape(item.na_reason)}")
+        lines.append(
+            "    "
+            + _("the whole item is not applicable (合理缺项): {reason}").format(
+                reason=escape(item.na_reason)
+            )
+        )
     if item.override is not None:
-        lines += _note(f"score {escape(item.override.describe())}", "    ")
-    lines += ["    " + line for line in _rules_table(item.rules)]
+        override = escape(override_words(item.override, _))
+        lines += _note(_("score {override}").format(override=override), "    ")
+    lines += ["    " + line for line in _rules_table(item.rules, _)]
     if item.unreachable:
+        unreachable, maximum = fmt(item.unreachable), fmt(item.max)
         if _capped_below_declared(item):
-            lines.append(f"    ({_unreachable_reason(item)}: {fmt(item.unreachable)} out of reach)")
+            lines.append("    " + _out_of_reach(item, unreachable, _))
         else:
-            unreachable, maximum = fmt(item.unreachable), fmt(item.max)
-            lines.append(f"    (no rule can award {unreachable} of its {maximum} points)")
+            lines.append(
+                "    "
+                + _("(no rule can award {points} of its {maximum} points)").format(
+                    points=unreachable, maximum=maximum
+                )
+            )
     for veto in item.vetoes:
         if veto.triggered:
-            lines.append(f"    VETO struck: {escape(veto.text)}")
+            lines.append("    " + _("VETO struck: {text}").format(text=escape(veto.text)))
     return lines
 
 
-def _rules_table(rules: tuple[RuleTrace, ...], *, reach: bool = True) -> list[str]:
+def _out_of_reach(item: ItemTrace, points: str, _: Translate) -> str:
+    if item.cap is not None and _capped_below_declared(item):
+        message = _(
+            "(its cap of {cap} keeps it below its declared {declared}: {points} out of reach)"
+        )
+        return message.format(cap=fmt(item.cap), declared=fmt(item.declared), points=points)
+    message = _("(no rule can award these points (declared {declared}): {points} out of reach)")
+    return message.format(declared=fmt(item.declared), points=points)
+
+
+def _rules_table(rules: tuple[RuleTrace, ...], _: Translate, *, reach: bool = True) -> list[str]:
     """Rules as rows: status, `gave`, `of` (left out for deductions above items, which reach
     nothing), `deducts` when a rule deducts, the wording and the values read."""
     deductions = any(rule.points < 0 for rule in rules)
-    of = ["of"] if reach else []
-    rows = [["", "gave", *of, *(["deducts"] if deductions else []), "rule", "values"]]
+    of = [_("of")] if reach else []
+    deducts = [_("deducts")] if deductions else []
+    rows = [["", _("gave"), *of, *deducts, _("rule"), _("values")]]
+    words = rule_status_words(_)
     for rule in rules:
         rows.append(
             [
-                STATUS_WORDS[rule.status],
+                words[rule.status],
                 fmt(rule.gave),
                 *([fmt(rule.reach)] if reach else []),
-                *([_deducts(rule)] if deductions else []),
+                *([_deducts(rule, _)] if deductions else []),
                 shorten(escape(rule.text), WORDING_WIDTH),
-                _values_cell(rule.values_text(), rule.evidence, rule.override),
+                _values_cell(rule.values_text(), rule.evidence, _, rule.override),
             ]
         )
     numeric = frozenset(range(1, len(rows[0]) - 2))
@@ -310,183 +630,231 @@ def _rules_table(rules: tuple[RuleTrace, ...], *, reach: bool = True) -> list[st
     return table(rows, numeric=numeric, wrapped=wrapped, multiline=True)
 
 
-def _values_cell(values: str, evidence: Evidence, override: OverrideTrace | None = None) -> str:
+def _values_cell(
+    values: str, evidence: Evidence, _: Translate, override: OverrideTrace | None = None
+) -> str:
     """The values read, escaped, and below them (as lines of the cell) the evidence behind
     them and the reviewers' points when overridden on site."""
-    lines = [values, *evidence_lines(evidence)]
+    lines = [values, *evidence_words(evidence, _)]
     if override is not None:
-        lines.append(f"points {override.describe()}")
+        lines.append(_("points {override}").format(override=override_words(override, _)))
     return "\n".join(escape(line) for line in lines if line)
 
 
-def _evidence_below(evidence: Evidence, indent: str) -> list[str]:
+def _evidence_below(evidence: Evidence, indent: str, _: Translate) -> list[str]:
     """The evidence behind values printed on a line, on the lines after it."""
-    return [indent + escape(line) for line in evidence_lines(evidence)]
+    return [indent + escape(line) for line in evidence_words(evidence, _)]
 
 
-def _deductions_block(heading: str, rules: tuple[RuleTrace, ...]) -> list[str]:
+def _deductions_block(heading: str, rules: tuple[RuleTrace, ...], _: Translate) -> list[str]:
     """A category's or the total's own deductions, under a heading saying what they act on."""
     if not rules:
         return []
-    return [heading, *("    " + line for line in _rules_table(rules, reach=False)), ""]
+    return [heading, *("    " + line for line in _rules_table(rules, _, reach=False)), ""]
 
 
-def _unreachable_reason(item: ItemTrace) -> str:
-    """Why an item cannot reach its maximum whatever the district does: its cap, or rules
-    that cannot award that much."""
+def _unreachable_reason(item: ItemTrace, where: str, _: Translate) -> str:
+    """Why an item cannot reach its maximum whatever the district does (its cap, or rules
+    that cannot award that much), after where the points are lost."""
     if item.cap is not None and _capped_below_declared(item):
-        return f"its cap of {fmt(item.cap)} keeps it below its declared {fmt(item.declared)}"
-    return f"no rule can award these points (declared {fmt(item.declared)})"
+        message = _("{where}: its cap of {cap} keeps it below its declared {declared}")
+        return message.format(where=where, cap=fmt(item.cap), declared=fmt(item.declared))
+    message = _("{where}: no rule can award these points (declared {declared})")
+    return message.format(where=where, declared=fmt(item.declared))
 
 
 def _capped_below_declared(item: ItemTrace) -> bool:
     return item.cap is not None and item.cap < item.max
 
 
-VETO_WORDS = {MET: "struck", NOT_MET: "not struck", NOT_APPLICABLE: "n/a"}
-
-
-def _vetoes_block(result: Result) -> list[str]:
+def _vetoes_block(result: Result, _: Translate) -> list[str]:
     """Every veto, struck or not, with what it read."""
     if not result.all_vetoes:
         return []
     if result.vetoes:
-        lines = ["Vetoes (一票否决): FAILED, whatever the score"]
+        lines = [_("Vetoes (一票否决): FAILED, whatever the score")]
     elif result.downgrades:
-        lines = ["Vetoes (一票否决): none fails the district; those struck act on the grade"]
+        lines = [_("Vetoes (一票否决): none fails the district; those struck act on the grade")]
     else:
-        lines = ["Vetoes (一票否决): none struck"]
+        lines = [_("Vetoes (一票否决): none struck")]
+    words = {MET: _("struck"), NOT_MET: _("not struck"), NOT_APPLICABLE: _("n/a")}
     rows = []
     for veto in result.all_vetoes:
-        where = f"item {veto.item_id}" if veto.item_id is not None else "rubric"
+        where = _("item {id}").format(id=veto.item_id) if veto.item_id is not None else _("rubric")
         values = values_text(veto.values)
-        status = VETO_WORDS[veto.status]
+        status = words[veto.status]
         if not veto.fails and (veto.downgrade is not None or veto.at_most is not None):
-            status += f" ({escape(veto.effect)})"
-        values_cell = _values_cell(values, veto.evidence)
-        rows.append([status, f"line {veto.line}", where, escape(veto.text), values_cell])
+            status = _("{status} ({effect})").format(
+                status=status, effect=escape(veto_effect(veto, _))
+            )
+        values_cell = _values_cell(values, veto.evidence, _)
+        line = _("line {line}").format(line=veto.line)
+        rows.append([status, line, where, escape(veto.text), values_cell])
     lines += ["  " + line for line in table(rows, multiline=True)]
     lines.append("")
     return lines
 
 
-def _totals(result: Result) -> list[str]:
-    rows = [["", "score", "max"]]
+def _totals(result: Result, _: Translate) -> list[str]:
+    rows = [["", _("score"), _("max")]]
     for category in result.categories:
-        name = escape(category.title) + (" (bonus)" if category.is_bonus else "")
-        notes = [f"capped from {fmt(category.earned)}"] if category.cut else []
+        name = escape(category.title)
+        if category.is_bonus:
+            name = _("{title} (bonus)").format(title=name)
+        notes = (
+            [_("capped from {earned}").format(earned=fmt(category.earned))] if category.cut else []
+        )
         if category.deducted:
-            notes.append(f"{fmt(category.deducted)} deducted")
+            notes.append(_("{points} deducted").format(points=fmt(category.deducted)))
         if category.na_reason is not None:
             notes.append("合理缺项")
-        note = "  " + ", ".join(notes) if notes else ""
+        note = "  " + listed(notes, _) if notes else ""
         rows.append([name, fmt(category.score), fmt(category.max) + note])
     info = result.rubric
-    na = f"  (合理缺项 {fmt(result.na_points)})" if result.na_points else ""
-    rows.append(["base, raw", fmt(result.base_raw), fmt(info.base_max - result.na_points) + na])
+    na = (
+        "  " + _("(合理缺项 {points})").format(points=fmt(result.na_points))
+        if result.na_points
+        else ""
+    )
+    rows.append([_("base, raw"), fmt(result.base_raw), fmt(info.base_max - result.na_points) + na])
     if result.na_points and result.na_points >= info.base_max:
-        note = "  (every base point is 合理缺项: nothing to assess or prorate)"
-        rows.append(["base", fmt(result.base), fmt(info.base_max) + note])
+        note = "  " + _("(every base point is 合理缺项: nothing to assess or prorate)")
+        rows.append([_("base"), fmt(result.base), fmt(info.base_max) + note])
     elif result.na_points:
-        rows.append(["base, prorated", fmt(result.base), fmt(info.base_max)])
+        rows.append([_("base, prorated"), fmt(result.base), fmt(info.base_max)])
     else:
-        rows.append(["base", fmt(result.base), fmt(info.base_max)])
-    rows.append(["bonus", fmt(result.bonus), fmt(info.bonus_max)])
+        rows.append([_("base"), fmt(result.base), fmt(info.base_max)])
+    rows.append([_("bonus"), fmt(result.bonus), fmt(info.bonus_max)])
     if result.deductions:
-        rows.append(["deducted", fmt(-result.deducted), ""])
-    rows.append(["total", fmt(result.total), fmt(info.base_max + info.bonus_max)])
+        rows.append([_("deducted"), fmt(-result.deducted), ""])
+    rows.append([_("total"), fmt(result.total), fmt(info.base_max + info.bonus_max)])
     lines = ["  " + line for line in table(rows, numeric=frozenset({1}))]
     if result.grade is not None:
-        lines.append(f"  grade: {escape(result.grade.grade)}")
-        lines += [f"    {escape(reason)}" for reason in result.grade.reasons]
+        lines.append("  " + _("grade: {grade}").format(grade=escape(result.grade.grade)))
+        lines += [f"    {escape(grade_reason_words(reason, _))}" for reason in result.grade.reasons]
     return lines
 
 
-def _losses_block(found: list[Loss]) -> list[str]:
+def _losses_block(found: list[Loss], _: Translate) -> list[str]:
     if not found:
-        return ["  none"]
+        return ["  " + _("none")]
     lines = []
     for loss in found:
-        where = loss.where
-        if loss.item is not None:
-            where = f"item {loss.item.id} {escape(loss.item.title)}"
-        head = f"  {pad(fmt(loss.points), 5, right=True)}  {where}"
+        where = loss_where(loss, _)
         if loss.bonus:
-            head += " (bonus)"
+            where = _("{where} (bonus)").format(where=where)
+        head = f"  {pad(fmt(loss.points), 5, right=True)}  "
         if loss.override is not None:
-            lines.append(f"{head}: score {escape(loss.override.describe())}")
+            override = escape(override_words(loss.override, _))
+            lines.append(
+                head + _("{where}: score {override}").format(where=where, override=override)
+            )
             continue
         if loss.rule is None:
             assert loss.item is not None  # only an item has unreachable points
-            lines.append(f"{head}: {_unreachable_reason(loss.item)}")
+            lines.append(head + _unreachable_reason(loss.item, where, _))
             continue
-        lines.append(f"{head}, line {loss.rule.line}: {escape(loss.rule.text)}")
-        lines.append(f"         {escape(loss.rule.values_text())}  ({escape(loss.rule.detail)})")
-        lines += _evidence_below(loss.rule.evidence, " " * 9)
+        lines.append(
+            head
+            + _("{where}, line {line}: {text}").format(
+                where=where, line=loss.rule.line, text=escape(loss.rule.text)
+            )
+        )
+        values = escape(loss.rule.values_text())
+        detail = escape(detail_words(loss.rule.detail, _))
+        lines.append(" " * 9 + _("{values}  ({detail})").format(values=values, detail=detail))
+        lines += _evidence_below(loss.rule.evidence, " " * 9, _)
     return lines
 
 
 @exactly
-def render_text(result: Result, meta: Mapping[Any, object] | None = None) -> str:
-    """A report: a table per item, then the totals, then the points lost, largest first.
+def render_text(result: Result, meta: Mapping[Any, object] | None = None, lang: str = "en") -> str:
+    """A report: a table per item, then the totals, then the points lost, largest first, in
+    `lang` ("en" or "zh"; the rubric's and the data's own text stay as written).
 
     Every text from the rubric or the data is escaped on its line (ESC shows as \\x1b, a
     newline inside a value as \\n), so no input can drive the terminal or forge a line."""
+    _ = translator(lang)
     info = result.rubric
     lines = [f"{escape(info.title)}  ({info.year})"]
     if meta:
         lines.append("  ".join(_meta_field(key, value) for key, value in meta.items()))
     lines.append("")
     if not result.categories:  # a checklist: requirements only, nothing scored
-        lines += _tasks_block(result)
-        lines += _requirements_block(result)[:-1]
-        return escape_block("\n".join(lines) + _warnings_line(result))
+        lines += _tasks_block(result, _)
+        lines += _requirements_block(result, _)[:-1]
+        return escape_block("\n".join(lines) + _warnings_line(result, _))
     for category in result.categories:
-        lines += _excused_line(f"category '{category.title}'", category.na_reason)
+        title = escape(category.title)
+        if category.na_reason is not None:
+            message = _("category '{title}' is not applicable (合理缺项): {reason}")
+            lines += [message.format(title=title, reason=escape(category.na_reason)), ""]
         for member in category.members:
             items = member.items if isinstance(member, GroupTrace) else (member,)
-            path = escape(category.title)
+            path = title
             if isinstance(member, GroupTrace):
                 path += f" / {escape(member.title)}"
-                lines += _excused_line(f"group '{member.title}'", member.na_reason)
+                if member.na_reason is not None:
+                    message = _("group '{title}' is not applicable (合理缺项): {reason}")
+                    lines += [
+                        message.format(title=escape(member.title), reason=escape(member.na_reason)),
+                        "",
+                    ]
             for item in items:
-                lines += _item_block(item, path)
+                lines += _item_block(item, path, _)
                 lines.append("")
-        heading = f"category {escape(category.title)}: deductions from its score"
-        lines += _deductions_block(heading, category.deductions)
-    lines += _deductions_block("deductions from the total", result.deductions)
-    lines.append("Totals")
-    lines += _totals(result)
+        heading = _("category {title}: deductions from its score").format(title=title)
+        lines += _deductions_block(heading, category.deductions, _)
+    lines += _deductions_block(_("deductions from the total"), result.deductions, _)
+    lines.append(_("Totals"))
+    lines += _totals(result, _)
     lines.append("")
-    lines += _overrides_block(result)
-    lines += _vetoes_block(result)
-    lines += _tasks_block(result)
-    lines += _requirements_block(result)
+    lines += _overrides_block(result, _)
+    lines += _vetoes_block(result, _)
+    lines += _tasks_block(result, _)
+    lines += _requirements_block(result, _)
     found = losses(result)
-    lines.append("Points not earned, largest first (what the item would gain if the rule were")
-    lines.append("met; base points before 合理缺项 proration)")
-    lines += _losses_block([loss for loss in found if not loss.deduction])
+    lines += _(
+        "Points not earned, largest first (what the item would gain if the rule were\n"
+        "met; base points before 合理缺项 proration)"
+    ).split("\n")
+    lines += _losses_block([loss for loss in found if not loss.deduction], _)
     deducted = [loss for loss in found if loss.deduction]
     if deducted:
         lines.append("")
-        lines.append("Points deducted, largest first (what would be recovered without them)")
-        lines += _losses_block(deducted)
-    return escape_block("\n".join(lines) + _warnings_line(result))
+        lines.append(_("Points deducted, largest first (what would be recovered without them)"))
+        lines += _losses_block(deducted, _)
+    return escape_block("\n".join(lines) + _warnings_line(result, _))
 
 
-def _overrides_block(result: Result) -> list[str]:
+def _overrides_block(result: Result, _: Translate) -> list[str]:
     """Every override of the reviewers, with the points computed without it: the scores above
     count the reviewers' points."""
     if not result.overrides:
         return []
-    lines = [
-        f"Overrides on site (现场评审): {counted(len(result.overrides), 'override')}; the scores "
-        "above count the reviewers' points"
-    ]
+    count = len(result.overrides)
+    if count == 1:
+        heading = _(
+            "Overrides on site (现场评审): {count} override; the scores above count the "
+            "reviewers' points"
+        )
+    else:
+        heading = _(
+            "Overrides on site (现场评审): {count} overrides; the scores above count the "
+            "reviewers' points"
+        )
+    lines = [heading.format(count=count)]
     for override in result.overrides:
-        what = "score" if override.rule is None else "points"
-        note = f"{escape(override.target)} (line {override.line}): {what} "
-        lines += _note(note + escape(override.describe()), "  ")
+        if override.rule is None:
+            message = _("{target} (line {line}): score {override}")
+        else:
+            message = _("{target} (line {line}): points {override}")
+        note = message.format(
+            target=escape(override_target(override, _)),
+            line=override.line,
+            override=escape(override_words(override, _)),
+        )
+        lines += _note(note, "  ")
     return [*lines, ""]
 
 
@@ -497,68 +865,72 @@ def _note(text: str, indent: str) -> list[str]:
     return [indent + first, *(indent + line for line in rest)]
 
 
-def _excused_line(what: str, reason: str | None) -> list[str]:
-    if reason is None:
-        return []
-    return [f"{escape(what)} is not applicable (合理缺项): {escape(reason)}", ""]
-
-
-def _warnings_line(result: Result) -> str:
+def _warnings_line(result: Result, _: Translate) -> str:
     """The report's last line(s): the rubric's warnings, counted, if it has any."""
     if not result.warnings:
         return "\n"
-    count = counted(len(result.warnings), "warning")
-    return f"\n\nThe rubric has {count}: run `rubricdsl check` on it to see them.\n"
+    count = len(result.warnings)
+    if count == 1:
+        message = _("The rubric has {count} warning: run `rubricdsl check` on it to see them.")
+    else:
+        message = _("The rubric has {count} warnings: run `rubricdsl check` on it to see them.")
+    return "\n\n" + message.format(count=count) + "\n"
 
 
-REQUIREMENT_WORDS = {MET: "holds", NOT_MET: "NOT MET", NOT_APPLICABLE: "n/a"}
-
-
-def _requirements_block(result: Result) -> list[str]:
+def _requirements_block(result: Result, _: Translate) -> list[str]:
     """Every requirement with its status and what it read; whether the district is eligible."""
     if not result.requirements:
         return []
     unmet = len(result.unmet_requirements)
-    if unmet:
-        heading = f"Requirements (门槛): {counted(unmet, 'requirement')} not met: NOT ELIGIBLE"
+    if unmet == 1:
+        heading = _("Requirements (门槛): {count} requirement not met: NOT ELIGIBLE")
+    elif unmet:
+        heading = _("Requirements (门槛): {count} requirements not met: NOT ELIGIBLE")
     else:
-        heading = "Requirements (门槛): all hold (or are not applicable): eligible"
+        heading = _("Requirements (门槛): all hold (or are not applicable): eligible")
+    words = {MET: _("holds"), NOT_MET: _("NOT MET"), NOT_APPLICABLE: _("n/a")}
     rows = [
         [
-            REQUIREMENT_WORDS[requirement.status],
-            f"line {requirement.line}",
-            escape(requirement.scope),
+            words[requirement.status],
+            _("line {line}").format(line=requirement.line),
+            escape(place_words(requirement.scope, _)),
             escape(requirement.text),
-            _values_cell(requirement.values_text(), requirement.evidence),
+            _values_cell(requirement.values_text(), requirement.evidence, _),
         ]
         for requirement in result.requirements
     ]
-    return [heading, *("  " + line for line in table(rows, multiline=True)), ""]
+    return [heading.format(count=unmet), *("  " + line for line in table(rows, multiline=True)), ""]
 
 
-TASK_WORDS = {MET: "done", NOT_MET: "NOT DONE", NOT_APPLICABLE: "n/a"}
-
-
-def _tasks_block(result: Result) -> list[str]:
+def _tasks_block(result: Result, _: Translate) -> list[str]:
     """The checklist's tasks by section: done, not done (with what is missing) or n/a."""
     if not result.tasks:
         return []
     done = sum(1 for task in result.tasks if task.done)
-    lines = [f"Checklist: {done} of {counted(len(result.tasks), 'task')} done"]
+    total = len(result.tasks)
+    if total == 1:
+        heading = _("Checklist: {done} of {count} task done")
+    else:
+        heading = _("Checklist: {done} of {count} tasks done")
+    lines = [heading.format(done=done, count=total)]
+    words = {MET: _("done"), NOT_MET: _("NOT DONE"), NOT_APPLICABLE: _("n/a")}
     section = None
     for task in result.tasks:
         if task.section != section:
             section = task.section
             lines.append(f"  {escape(section)}")
-        lines.append(
-            f"    {TASK_WORDS[task.status]:<8}  task {escape(task.id)}  {escape(task.title)}"
-        )
+        name = _("task {id}").format(id=escape(task.id))
+        lines.append(f"    {pad(words[task.status], 8)}  {name}  {escape(task.title)}")
         for requirement in task.unmet:
             lines.append(
-                f"              not met, line {requirement.line}: {escape(requirement.text)}"
-                f"  ({escape(requirement.values_text())})"
+                " " * 14
+                + _("not met, line {line}: {text}  ({values})").format(
+                    line=requirement.line,
+                    text=escape(requirement.text),
+                    values=escape(requirement.values_text()),
+                )
             )
-            lines += _evidence_below(requirement.evidence, " " * 16)
+            lines += _evidence_below(requirement.evidence, " " * 16, _)
     return [*lines, ""]
 
 

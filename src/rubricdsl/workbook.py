@@ -27,12 +27,20 @@ from rubricdsl import ast
 from rubricdsl.api import Rubric
 from rubricdsl.campaign import shared_indicators
 from rubricdsl.datafile import LINE_BREAKS, DataFile, DataFileError
-from rubricdsl.errors import RubricError, more_line
+from rubricdsl.errors import RubricError, more_problems
 from rubricdsl.escape import clip, escape, shown
 from rubricdsl.exact import EXACT, exactly
 from rubricdsl.files import path_text, read_bytes
-from rubricdsl.i18n import LANGUAGES, Translate, translator
-from rubricdsl.inputs import NA_KEY, InvalidValueError, closest, read_value, to_decimal
+from rubricdsl.i18n import LANGUAGES, Translate, _, translator
+from rubricdsl.inputs import (
+    NA_KEY,
+    InvalidValueError,
+    closest,
+    describe,
+    place_words,
+    read_value,
+    to_decimal,
+)
 from rubricdsl.limits import DEFAULT_LIMITS, MIB, Limits, looks_like_number, number_text_problem
 from rubricdsl.model import IndicatorSpec, fmt, items_of, na_allowed
 from rubricdsl.readers import merged_readers
@@ -117,6 +125,12 @@ LARGEST_TYPED = "999999999999999"  # below 10^15, the largest value rubricdsl re
 _SERIES_SEPARATORS = re.compile(r"[,，、;；]")
 _EVIDENCE_SEPARATORS = re.compile(f"[{LINE_BREAKS};；]")
 _INVALID_SHEET_CHARACTERS = re.compile(r"[\\/?*\[\]:]")
+# A place of `readers` or `_reportable`, after its rubric's name when there are several.
+_PLACE = re.compile(
+    r"(?P<prefix>.*?: )?(?P<place>item .+|task .+|group '.*'|category '.*'|veto|requirement"
+    r"|deduction|category|group)",
+    re.DOTALL,
+)
 
 
 def sheet_name(text: str) -> str:
@@ -270,7 +284,9 @@ class _TemplateWriter:
                 "type": self._type(spec),
                 "unit": escape(spec.unit or "") if spec.kind == "amount" else "",
                 "allowed": self._allowed(spec),
-                "read_by": ", ".join(escape(p) for p in self.read_by.get(name, ()))
+                "read_by": ", ".join(
+                    escape(self._place(place)) for place in self.read_by.get(name, ())
+                )
                 or _("(no rule reads it)"),
             }
             if spec.kind == "percent":
@@ -403,7 +419,8 @@ class _TemplateWriter:
     def _reported(self, sheet: Worksheet) -> None:
         self._header(sheet, REPORTED_COLUMNS)
         for row, (name, (where, wording)) in enumerate(self.reportable.items(), start=2):
-            texts = (escape(name), escape(where), escape(clip(wording, 2000)))
+            shown_where = "; ".join(self._place(part) for part in where.split("; "))
+            texts = (escape(name), escape(shown_where), escape(clip(wording, 2000)))
             for column, text in enumerate(texts, start=1):
                 cell = sheet.cell(row=row, column=column, value=text)
                 cell.alignment = _WRAP
@@ -416,6 +433,23 @@ class _TemplateWriter:
             reason.alignment = _WRAP
         sheet.freeze_panes = "B2"
         _protect(sheet)
+
+    def _place(self, place: str) -> str:
+        """Where a rubric reads an indicator, or where a 合理缺项 may be reported ("item 14",
+        "category '…'", "veto", "anhui-six-ones: task 3"), in the workbook's language."""
+        found = _PLACE.fullmatch(place)
+        if found is None:
+            return place
+        _ = self._
+        words = {
+            "veto": _("veto"),
+            "requirement": _("requirement"),
+            "deduction": _("deduction"),
+            "category": _("category"),
+            "group": _("group"),
+        }
+        where = found["place"]
+        return (found["prefix"] or "") + words.get(where, place_words(where, _))
 
     # -- the district's details (meta)
 
@@ -629,41 +663,53 @@ def read_workbook(path: str | os.PathLike[str], limits: Limits = DEFAULT_LIMITS)
     return _Reader(sheets, shown_name, limits).read()
 
 
-_NOT_XLSX = "is not an .xlsx workbook"
-
-
 def _check_archive(data: bytes, shown_name: str, limits: Limits) -> None:
     """A zip archive with an .xlsx's parts, whose members unpack to a bounded size."""
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise DataFileError(
-            f"{shown_name}: an Excel 97-2003 workbook (.xls) or a password-protected one, "
-            "which rubricdsl cannot read; save it as an Excel Workbook (.xlsx) without a password"
+            _(
+                "{file}: an Excel 97-2003 workbook (.xls) or a password-protected one, which "
+                "rubricdsl cannot read; save it as an Excel Workbook (.xlsx) without a password"
+            ).format(file=shown_name)
         )
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             members = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError):
         raise DataFileError(
-            f"{shown_name}: {_NOT_XLSX} (an .xlsx file is a zip archive, and this is not one); "
-            "save it from Excel or WPS as an Excel Workbook (.xlsx)"
+            _(
+                "{file}: is not an .xlsx workbook (an .xlsx file is a zip archive, and this is "
+                "not one); save it from Excel or WPS as an Excel Workbook (.xlsx)"
+            ).format(file=shown_name)
         ) from None
     if len(members) > MAX_MEMBERS:
         raise DataFileError(
-            f"{shown_name}: {len(members):,} parts in the archive; a workbook has a few dozen "
-            f"(at most {MAX_MEMBERS:,} are read)"
+            _(
+                "{file}: {parts} parts in the archive; a workbook has a few dozen (at most {most} "
+                "are read)"
+            ).format(file=shown_name, parts=f"{len(members):,}", most=f"{MAX_MEMBERS:,}")
         )
     unpacked = sum(member.file_size for member in members)
     bound = UNPACKED_FACTOR * limits.max_file_bytes
     if unpacked > bound:
         raise DataFileError(
-            f"{shown_name}: the workbook unpacks to {unpacked / MIB:,.1f} MB, over the limit of "
-            f"{bound / MIB:g} MB ({UNPACKED_FACTOR} times the file size limit; raise it with "
-            "--max-file-mb; see docs/data.md)"
+            _(
+                "{file}: the workbook unpacks to {size} MB, over the limit of {bound} MB "
+                "({factor} times the file size limit; raise it with --max-file-mb; see "
+                "docs/data.md)"
+            ).format(
+                file=shown_name,
+                size=f"{unpacked / MIB:,.1f}",
+                bound=f"{bound / MIB:g}",
+                factor=UNPACKED_FACTOR,
+            )
         )
     if "[Content_Types].xml" not in {member.filename for member in members}:
         raise DataFileError(
-            f"{shown_name}: a zip archive, but {_NOT_XLSX} (it has no [Content_Types].xml); save "
-            "it from Excel or WPS as an Excel Workbook (.xlsx)"
+            _(
+                "{file}: a zip archive, but is not an .xlsx workbook (it has no "
+                "[Content_Types].xml); save it from Excel or WPS as an Excel Workbook (.xlsx)"
+            ).format(file=shown_name)
         )
     _refuse_entities(data, shown_name)
 
@@ -685,8 +731,10 @@ def _refuse_entities(data: bytes, shown_name: str) -> None:
                         window = tail + chunk
                         if any(mark in window for mark in _ENTITY):
                             raise DataFileError(
-                                f"{shown_name}: the part {shown(member.filename, 80)} declares "
-                                "XML entities (<!ENTITY), which no workbook does; refused"
+                                _(
+                                    "{file}: the part {part} declares XML entities (<!ENTITY), "
+                                    "which no workbook does; refused"
+                                ).format(file=shown_name, part=shown(member.filename, 80))
                             )
                         tail = window[-20:]
     except DataFileError:
@@ -696,8 +744,10 @@ def _refuse_entities(data: bytes, shown_name: str) -> None:
         # cannot unpack
         reason = escape(clip(f"{type(error).__name__}: {error}", 200))
         raise DataFileError(
-            f"{shown_name}: a damaged archive, {_NOT_XLSX} that can be read ({reason}); save it "
-            "again from Excel or WPS as an Excel Workbook (.xlsx)"
+            _(
+                "{file}: a damaged archive, is not an .xlsx workbook that can be read ({reason}); "
+                "save it again from Excel or WPS as an Excel Workbook (.xlsx)"
+            ).format(file=shown_name, reason=reason)
         ) from None
 
 
@@ -733,8 +783,10 @@ def _load(data: bytes, shown_name: str) -> dict[str, _Grid | None]:
     except Exception as problem:  # openpyxl's own, on a damaged file: not ours to fix
         reason = escape(clip(f"{type(problem).__name__}: {problem}", 200))
         raise DataFileError(
-            f"{shown_name}: {_NOT_XLSX} that can be read ({reason}); open it in Excel or WPS and "
-            "save it as an Excel Workbook (.xlsx)"
+            _(
+                "{file}: is not an .xlsx workbook that can be read ({reason}); open it in Excel or "
+                "WPS and save it as an Excel Workbook (.xlsx)"
+            ).format(file=shown_name, reason=reason)
         ) from None
     return sheets
 
@@ -820,7 +872,7 @@ class _Reader:
         lines = [f"{self.file}: {problem}" for problem in self.problems]
         if self.omitted:
             total = len(self.problems) + self.omitted
-            lines.append(more_line(len(self.problems), total, "problems"))
+            lines.append(more_problems(len(self.problems), total))
         return DataFileError("\n".join(lines))
 
     # -- the whole workbook
@@ -850,9 +902,11 @@ class _Reader:
         )
         if grid is None:
             raise DataFileError(
-                f"{self.file}: not a workbook written by `rubricdsl template` (it has no hidden "
-                f"sheet '{MANIFEST_SHEET}', which says what the rows must be); write one with "
-                "`rubricdsl template RUBRIC --xlsx WORKBOOK.xlsx` and fill that in"
+                _(
+                    "{file}: not a workbook written by `rubricdsl template` (it has no hidden "
+                    "sheet '{sheet}', which says what the rows must be); write one with `rubricdsl "
+                    "template RUBRIC --xlsx WORKBOOK.xlsx` and fill that in"
+                ).format(file=self.file, sheet=MANIFEST_SHEET)
             )
         specs: dict[str, IndicatorSpec] = {}
         reportable: dict[str, str] = {}
@@ -864,7 +918,7 @@ class _Reader:
             try:
                 if record == "format":
                     if values[1] != FORMAT:
-                        raise ValueError("not a rubricdsl workbook")
+                        raise ValueError(_("not a rubricdsl workbook"))
                     version = values[2]
                 elif record == "language":
                     language = values[1] if values[1] in LANGUAGES else "en"
@@ -874,21 +928,36 @@ class _Reader:
                 elif record == "reportable":
                     name, where = json.loads(str(values[1])), json.loads(str(values[2]))
                     if not isinstance(name, str) or not isinstance(where, str):
-                        raise ValueError("a name and where it stands must be text")
+                        raise ValueError(_("a name and where it stands must be text"))
                     reportable[name] = where
                 elif record not in ("rubric", "level"):
-                    raise ValueError(f"unknown record {shown(str(record), 40)}")
+                    raise ValueError(
+                        _("unknown record {record}").format(record=shown(str(record), 40))
+                    )
             except (ValueError, TypeError, KeyError) as problem:
                 raise DataFileError(
-                    f"{self.file}: the hidden sheet '{MANIFEST_SHEET}' is damaged at row {row} "
-                    f"({escape(clip(str(problem), 200))}); copy the values into a fresh "
-                    "`rubricdsl template`"
+                    _(
+                        "{file}: the hidden sheet '{sheet}' is damaged at row {row} ({reason}); "
+                        "copy the values into a fresh `rubricdsl template`"
+                    ).format(
+                        file=self.file,
+                        sheet=MANIFEST_SHEET,
+                        row=row,
+                        reason=escape(clip(str(problem), 200)),
+                    )
                 ) from None
         if version != FORMAT_VERSION:
             raise DataFileError(
-                f"{self.file}: the hidden sheet '{MANIFEST_SHEET}' is of workbook format "
-                f"{shown(str(version), 20)}; this rubricdsl reads format {FORMAT_VERSION} "
-                "(write a fresh template with this version's `rubricdsl template`)"
+                _(
+                    "{file}: the hidden sheet '{sheet}' is of workbook format {version}; this "
+                    "rubricdsl reads format {expected} (write a fresh template with this "
+                    "version's `rubricdsl template`)"
+                ).format(
+                    file=self.file,
+                    sheet=MANIFEST_SHEET,
+                    version=shown(str(version), 20),
+                    expected=FORMAT_VERSION,
+                )
             )
         return _Manifest(specs, reportable, language)
 
@@ -915,20 +984,23 @@ class _Reader:
             if role is None or (role == "reported" and not manifest.reportable):
                 self.problem(
                     _sheet_ref(name),
-                    "a sheet the template does not have; remove it (the workbook must keep the "
-                    "template's sheets only: give notes in the evidence column)",
+                    _(
+                        "a sheet the template does not have; remove it (the workbook must keep the "
+                        "template's sheets only: give notes in the evidence column)"
+                    ),
                 )
                 continue
             if role in seen:
                 self.problem(
                     _sheet_ref(name),
-                    f"a second “{sheet_name(self._(names[role]))}” sheet (the first is "
-                    f"{_sheet_ref(seen[role])}); keep one",
+                    _("a second “{sheet}” sheet (the first is {first}); keep one").format(
+                        sheet=sheet_name(self._(names[role])), first=_sheet_ref(seen[role])
+                    ),
                 )
                 continue
             seen[role] = name
             if grid is None:
-                self.problem(_sheet_ref(name), "a chart sheet, where the template has a table")
+                self.problem(_sheet_ref(name), _("a chart sheet, where the template has a table"))
                 continue
             roles[role] = grid
             self._names[role] = name
@@ -938,7 +1010,7 @@ class _Reader:
                 expected = sheet_name(self._(names[role]))
                 self.problem(
                     _sheet_ref(expected),
-                    "the sheet is missing (deleted or renamed?); the template has it",
+                    _("the sheet is missing (deleted or renamed?); the template has it"),
                 )
         return roles
 
@@ -964,8 +1036,10 @@ class _Reader:
             expected = ", ".join(f"“{self._(c.header)}”" for c in columns)
             self.problem(
                 ref,
-                f"no header row ({expected}) in the first {HEADER_ROWS} rows; was it renamed or "
-                "deleted?",
+                _(
+                    "no header row ({expected}) in the first {rows} rows; was it renamed or "
+                    "deleted?"
+                ).format(expected=expected, rows=HEADER_ROWS),
             )
             return None
         header_row = best[1]
@@ -978,14 +1052,18 @@ class _Reader:
                 expected = ", ".join(f"“{self._(c.header)}”" for c in columns)
                 self.problem(
                     where,
-                    f"the column header {shown(repr(text), 60)} is not one of this sheet's "
-                    f"({expected}); give it back its header, or remove a column of your own",
+                    _(
+                        "the column header {header} is not one of this sheet's ({expected}); give "
+                        "it back its header, or remove a column of your own"
+                    ).format(header=shown(repr(text), 60), expected=expected),
                 )
             elif key in found:
                 self.problem(
                     where,
-                    f"a second column {shown(repr(text), 60)} (the first is "
-                    f"{get_column_letter(found[key])}{header_row})",
+                    _("a second column {header} (the first is {first})").format(
+                        header=shown(repr(text), 60),
+                        first=f"{get_column_letter(found[key])}{header_row}",
+                    ),
                 )
             else:
                 found[key] = column
@@ -993,8 +1071,9 @@ class _Reader:
             if wanted.key not in found:
                 self.problem(
                     f"{ref}!{header_row}:{header_row}",
-                    f"no column “{self._(wanted.header)}” (its header renamed, or the column "
-                    "deleted?)",
+                    _("no column “{header}” (its header renamed, or the column deleted?)").format(
+                        header=self._(wanted.header)
+                    ),
                 )
         return header_row, found
 
@@ -1032,13 +1111,18 @@ class _Reader:
             spec = manifest.specs.get(name)
             if spec is None:
                 close = closest(name, manifest.specs, self.limits)
-                hint = f"; did you mean '{close}'?" if close else ""
-                self.problem(name_where, f"unknown indicator {shown(repr(name), 60)}{hint}")
+                if close:
+                    message = _("unknown indicator {name}; did you mean '{close}'?")
+                else:
+                    message = _("unknown indicator {name}")
+                self.problem(name_where, message.format(name=shown(repr(name), 60), close=close))
                 continue
             if name in seen:
                 self.problem(
                     name_where,
-                    f"{name} is given twice (first in row {seen[name]}); keep one row",
+                    _("{name} is given twice (first in row {row}); keep one row").format(
+                        name=name, row=seen[name]
+                    ),
                 )
                 continue
             seen[name] = row
@@ -1054,12 +1138,17 @@ class _Reader:
         ref = _sheet_ref(self._names["data"])
         for name, spec in manifest.specs.items():
             if name not in seen:
-                na = " or na" if spec.allows_na else ""
-                self.problem(
-                    ref,
-                    f"{name}: missing ({spec.describe()}{na}): its row was deleted; copy it back "
-                    "from a fresh template",
-                )
+                if spec.allows_na:
+                    message = _(
+                        "{name}: missing ({type} or na): its row was deleted; copy it back from a "
+                        "fresh template"
+                    )
+                else:
+                    message = _(
+                        "{name}: missing ({type}): its row was deleted; copy it back from a fresh "
+                        "template"
+                    )
+                self.problem(ref, message.format(name=name, type=describe(spec)))
         return indicators, evidence
 
     def _name(
@@ -1072,13 +1161,17 @@ class _Reader:
     ) -> str | None:
         if cell is None:
             filled = ", ".join(f"{get_column_letter(found[key])}{row}" for key in cells)
-            self.problem(where, f"a row with no name, but with {filled} filled in")
+            self.problem(
+                where, _("a row with no name, but with {cells} filled in").format(cells=filled)
+            )
             return None
         content = self._content(cell, where)
         if content is _BAD:
             return None
         if isinstance(content, (bool, datetime, date, time, timedelta)):
-            self.problem(where, f"{shown(_text_of(content), 40)} is not a name")
+            self.problem(
+                where, _("{value} is not a name").format(value=shown(_text_of(content), 40))
+            )
             return None
         return _text_of(content)  # an item id typed as a number (9, 2.1) as its text
 
@@ -1102,18 +1195,31 @@ class _Reader:
             if value is not None:
                 self.problem(
                     reason_where,
-                    f"{name}: both a value ({value_where}) and a reason it is not applicable; "
-                    "keep one",
+                    _(
+                        "{name}: both a value ({cell}) and a reason it is not applicable; keep one"
+                    ).format(name=name, cell=value_where),
                 )
                 return _BAD
             given: object = {NA_KEY: reason}
             where = reason_where
         elif value is None:
-            hint = ""
             if spec.allows_na and reason_where:
-                hint = f", or give the reason it is not applicable in {reason_where.split('!')[1]}"
-            na = " or na" if spec.allows_na else ""
-            self.problem(value_where, f"{name}: missing ({spec.describe()}{na}): fill it in{hint}")
+                message = _(
+                    "{name}: missing ({type} or na): fill it in, or give the reason it is not "
+                    "applicable in {cell}"
+                )
+            elif spec.allows_na:
+                message = _("{name}: missing ({type} or na): fill it in")
+            else:
+                message = _("{name}: missing ({type}): fill it in")
+            self.problem(
+                value_where,
+                message.format(
+                    name=name,
+                    type=describe(spec),
+                    cell=reason_where.split("!")[1] if reason_where else "",
+                ),
+            )
             return _BAD
         else:
             given = self._typed(spec, value, value_where)
@@ -1134,8 +1240,10 @@ class _Reader:
         if isinstance(value, (datetime, date, time, timedelta)):
             self.problem(
                 where,
-                f"{name}: a date or time ({_text_of(value)}), not {spec.describe()}; type the "
-                "value in a cell not formatted as a date",
+                _(
+                    "{name}: a date or time ({value}), not {type}; type the value in a cell not "
+                    "formatted as a date"
+                ).format(name=name, value=_text_of(value), type=describe(spec)),
             )
             return _BAD
         if spec.kind == "bool":
@@ -1146,8 +1254,10 @@ class _Reader:
                 yes, no = self._(YES), self._(NO)
                 self.problem(
                     where,
-                    f"{name}: {shown(repr(_text_of(value)), 40)} is not {yes} or {no} (choose "
-                    "one from the list in the cell)",
+                    _(
+                        "{name}: {value} is not {yes} or {no} (choose one from the list in the "
+                        "cell)"
+                    ).format(name=name, value=shown(repr(_text_of(value)), 40), yes=yes, no=no),
                 )
                 return _BAD
             return word
@@ -1155,9 +1265,10 @@ class _Reader:
             if not isinstance(value, str):
                 self.problem(
                     where,
-                    f"{name}: {shown(_text_of(value), 40)} is one value; the rubric needs "
-                    f"{spec.series_length} yearly values in this cell, separated by commas, "
-                    "oldest first (3.1, 2.7, 2.9)",
+                    _(
+                        "{name}: {value} is one value; the rubric needs {count} yearly values in "
+                        "this cell, separated by commas, oldest first (3.1, 2.7, 2.9)"
+                    ).format(name=name, value=shown(_text_of(value), 40), count=spec.series_length),
                 )
                 return _BAD
             parts = [part.strip() for part in _SERIES_SEPARATORS.split(value)]
@@ -1185,8 +1296,9 @@ class _Reader:
         if isinstance(content, (bool, datetime, date, time, timedelta)):
             self.problem(
                 where,
-                f"{name}: {shown(_text_of(content), 40)} is not a reference (a document "
-                "number, a file name or a link)",
+                _(
+                    "{name}: {value} is not a reference (a document number, a file name or a link)"
+                ).format(name=name, value=shown(_text_of(content), 40)),
             )
             return ()
         text = _text_of(content)
@@ -1199,7 +1311,12 @@ class _Reader:
         if content is None or content is _BAD:
             return content
         if isinstance(content, (bool, datetime, date, time, timedelta)):
-            self.problem(where, f"{name}: {shown(_text_of(content), 40)} is not a reason")
+            self.problem(
+                where,
+                _("{name}: {value} is not a reason").format(
+                    name=name, value=shown(_text_of(content), 40)
+                ),
+            )
             return _BAD
         return _text_of(content)
 
@@ -1210,17 +1327,24 @@ class _Reader:
         if cell is None:
             return None
         if cell.kind == "e":
-            source = f" from the formula {shown(cell.formula, 60)}" if cell.formula else ""
+            if cell.formula:
+                message = _("the Excel error {error} from the formula {formula}; correct the cell")
+            else:
+                message = _("the Excel error {error}; correct the cell")
             self.problem(
                 where,
-                f"the Excel error {shown(str(cell.value), 20)}{source}; correct the cell",
+                message.format(
+                    error=shown(str(cell.value), 20), formula=shown(cell.formula or "", 60)
+                ),
             )
             return _BAD
         if cell.formula is not None and cell.value is None:
             self.problem(
                 where,
-                f"the formula {shown(cell.formula, 60)} has no computed value (the workbook was "
-                "not saved by Excel or WPS since); open and save it, or type the value",
+                _(
+                    "the formula {formula} has no computed value (the workbook was not saved by "
+                    "Excel or WPS since); open and save it, or type the value"
+                ).format(formula=shown(cell.formula, 60)),
             )
             return _BAD
         value = cell.value
@@ -1229,8 +1353,9 @@ class _Reader:
             if len(text) > self.limits.max_text_length:
                 self.problem(
                     where,
-                    f"a text of {len(text):,} characters; at most "
-                    f"{self.limits.max_text_length:,} are allowed",
+                    _("a text of {length} characters; at most {most} are allowed").format(
+                        length=f"{len(text):,}", most=f"{self.limits.max_text_length:,}"
+                    ),
                 )
                 return _BAD
             return text or None
@@ -1238,9 +1363,11 @@ class _Reader:
             shown_value = fmt(to_decimal(value) or Decimal(0))
             self.problem(
                 where,
-                f"the cell is formatted as a percentage, so it holds {shown_value} where it "
-                "shows that number × 100 %; format it as a number (General) and type the "
-                "percent without % (92.5 for 92.5%)",
+                _(
+                    "the cell is formatted as a percentage, so it holds {value} where it shows "
+                    "that number × 100 %; format it as a number (General) and type the percent "
+                    "without % (92.5 for 92.5%)"
+                ).format(value=shown_value),
             )
             return _BAD
         if isinstance(value, datetime) and value.time() == time(0):
@@ -1267,17 +1394,23 @@ class _Reader:
             name = visible.get(shown_name)
             if name is None:
                 close = closest(shown_name, visible, self.limits)
-                hint = f"; did you mean '{escape(close)}'?" if close else ""
+                if close:
+                    message = _(
+                        "{name} is not an item, group or category the rubrics let a district "
+                        "report not applicable; did you mean '{close}'?"
+                    )
+                else:
+                    message = _(
+                        "{name} is not an item, group or category the rubrics let a district "
+                        "report not applicable"
+                    )
                 self.problem(
                     name_where,
-                    f"{shown(repr(shown_name), 60)} is not an item, group or category the "
-                    f"rubrics let a district report not applicable{hint}",
+                    message.format(name=shown(repr(shown_name), 60), close=escape(close or "")),
                 )
                 continue
             if name in seen:
-                self.problem(
-                    name_where, f"{shown(name)} is given twice (first in row {seen[name]})"
-                )
+                self.problem(name_where, _given_twice(shown(name), seen[name]))
                 continue
             seen[name] = row
             if "reason" in found:
@@ -1308,12 +1441,13 @@ class _Reader:
             if len(key) > self.limits.max_name_length:
                 self.problem(
                     key_where,
-                    f"a key of {len(key):,} characters; keys have at most "
-                    f"{self.limits.max_name_length:,}",
+                    _("a key of {length} characters; keys have at most {most}").format(
+                        length=f"{len(key):,}", most=f"{self.limits.max_name_length:,}"
+                    ),
                 )
                 continue
             if key in seen:
-                self.problem(key_where, f"{shown(key)} is given twice (first in row {seen[key]})")
+                self.problem(key_where, _given_twice(shown(key), seen[key]))
                 continue
             seen[key] = row
             value = self._content(cells["value"], self._where("meta", found, "value", row))
@@ -1327,6 +1461,10 @@ class _Reader:
                 value = str(value)
             meta[key] = value
         return meta
+
+
+def _given_twice(name: str, first: int) -> str:
+    return _("{name} is given twice (first in row {row})").format(name=name, row=first)
 
 
 def _spec(payload: object, limits: Limits) -> IndicatorSpec:

@@ -8,7 +8,7 @@ from typing import TextIO
 
 from rubricdsl.atomic import write_atomically
 from rubricdsl.escape import escape
-from rubricdsl.i18n import LANGUAGES
+from rubricdsl.i18n import LANGUAGES, _
 
 
 def writes_unicode(stream: TextIO | None) -> bool:
@@ -53,4 +53,4 @@ def deliver(text: str, output: str | None) -> str:
         return text
     data = text.encode("utf-8")
     write_atomically(output, data)
-    return f"wrote {escape(output)} ({len(data):,} bytes)\n"
+    return _("wrote {file} ({size:,} bytes)").format(file=escape(output), size=len(data)) + "\n"

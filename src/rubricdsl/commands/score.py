@@ -59,7 +59,7 @@ def run(arguments: argparse.Namespace, limits: Limits) -> str:
         )
         text = render_html(view) if arguments.format == "html" else render_markdown(view)
     else:
-        text = "\n".join(render_text(result, data.meta) for result in evaluations.results)
+        text = "\n".join(render_text(result, data.meta, lang) for result in evaluations.results)
         if owners:
             text += "\n" + "\n".join(owners_lines(owners, translator(lang))) + "\n"
     return deliver(text, arguments.output)

@@ -37,7 +37,7 @@ def render_markdown(view: ReportView) -> str:
         lines += _scored(scored, view)
     if view.owners:
         lines += [f"## {cell(labels['owners'])}", "", cell(labels["owners_note"]), ""]
-        header = [labels[k] for k in ("unit", "items", "shared", "can_give", "earned", "lost")]
+        header = [labels[k] for k in ("unit", "item_count", "shared", "can_give", "earned", "lost")]
         rows = [
             [o.unit, o.items, o.shared, o.maximum.text, o.earned.text, o.lost.text]
             for o in view.owners

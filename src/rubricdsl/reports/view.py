@@ -12,9 +12,19 @@ import attrs
 from rubricdsl.escape import clip, escape
 from rubricdsl.gaps import GapReport
 from rubricdsl.i18n import Translate, translator
+from rubricdsl.inputs import place_words
 from rubricdsl.model import fmt
 from rubricdsl.owners import UnitPoints
-from rubricdsl.render import json_ready, losses, meta_key
+from rubricdsl.render import (
+    detail_words,
+    grade_reason_words,
+    json_ready,
+    loss_where,
+    losses,
+    meta_key,
+    rule_status_words,
+    veto_effect,
+)
 from rubricdsl.render_gaps import suggestion_text
 from rubricdsl.reports.text import due_text, entry_name, lacking_text, state_words, units_text
 from rubricdsl.status import OPEN, OVERDUE, STATES, Status, StatusEntry
@@ -134,6 +144,7 @@ class OverrideView:
 @attrs.frozen
 class RuleRow:
     status: str
+    word: str  # the status in the reader's language
     gave: Number
     reach: Number
     text: str
@@ -307,7 +318,11 @@ def _scored(result: Result, prefix: str, _: Translate) -> ScoredView:
     words = _requirement_words(_)
     requirements = tuple(
         RequirementRow(
-            r.status, words[r.status], escape(r.scope), escape(r.text), escape(r.values_text())
+            r.status,
+            words[r.status],
+            escape(place_words(r.scope, _)),
+            escape(r.text),
+            escape(r.values_text()),
         )
         for r in result.requirements
         if not r.scope.startswith("task ")
@@ -321,10 +336,18 @@ def _scored(result: Result, prefix: str, _: Translate) -> ScoredView:
         totals=() if checklist else _totals(result, prefix, _),
         total=None if checklist else number(result.total, f"{prefix}total"),
         grade=escape(grade.grade) if grade else None,
-        grade_reasons=tuple(escape(reason) for reason in grade.reasons) if grade else (),
+        grade_reasons=(
+            tuple(escape(grade_reason_words(reason, _)) for reason in grade.reasons)
+            if grade
+            else ()
+        ),
         eligible=result.eligible,
         failed_by_veto=bool(result.vetoes),
-        vetoes=tuple(escape(veto.text) for veto in result.all_vetoes if veto.triggered),
+        vetoes=tuple(
+            escape(f"{veto.text} ({veto_effect(veto, _)})")
+            for veto in result.all_vetoes
+            if veto.triggered
+        ),
         categories=_bars(result, prefix, _),
         tasks=tasks,
         tasks_done=sum(1 for task in result.tasks if task.done),
@@ -416,12 +439,7 @@ def _losses(result: Result, prefix: str, _: Translate) -> tuple[LossRow, ...]:
     paths = _loss_paths(result, prefix)
     rows = []
     for loss in losses(result):
-        if loss.item is not None:
-            where = _("item {id} {title}").format(
-                id=escape(loss.item.id), title=escape(loss.item.title)
-            )
-        else:
-            where = escape(loss.where)
+        where = loss_where(loss, _)
         evidence: tuple[str, ...] = ()
         if loss.rule is None:
             text, values = _("declared points no rule can give"), ""
@@ -472,11 +490,12 @@ def _rule_row(rule: RuleTrace, path: str, _: Translate) -> RuleRow:
     evidence = _evidence(rule)
     return RuleRow(
         rule.status,
+        rule_status_words(_)[rule.status],
         number(rule.gave, f"{path}gave"),
         number(rule.reach, f"{path}reach"),
         escape(rule.text),
         escape(rule.values_text()),
-        escape(rule.detail),
+        escape(detail_words(rule.detail, _)),
         evidence,
         _override(rule.override, path, _),
     )
@@ -637,7 +656,7 @@ def labels(_: Translate) -> dict[str, str]:
             "added up."
         ),
         "unit": _("unit"),
-        "items": _("items"),
+        "item_count": _("items"),
         "shared": _("shared"),
         "can_give": _("can give"),
         "status": _("Status"),
