@@ -212,7 +212,7 @@ def test_schema_command_writes_a_file_and_keeps_an_existing_one(capsys, tmp_path
     target = tmp_path / "schema.json"
     code, out, _ = run(capsys, "schema", FOOD, "--output", target)
     assert code == 0
-    assert out == f"{target}: wrote the JSON Schema of 23 indicators\n"
+    assert out == f"{target}: wrote the JSON Schema of the data file (indicators: 23)\n"
     written = target.read_text(encoding="utf-8")
     assert json.loads(written)["$schema"] == DRAFT
     target.write_text("mine", encoding="utf-8")

@@ -647,8 +647,8 @@ def test_template_command_writes_and_refuses_to_overwrite(capsys, tmp_path):
     code, out, err = run(capsys, "template", RUBRIC, "--xlsx", out_path, "--lang", "en")
     assert (code, err) == (0, "")
     assert out == (
-        f"{out_path}: wrote a fill-in workbook of 73 indicators from 1 rubric "
-        "(sheets: Instructions, Data, Details)\n"
+        f"{out_path}: wrote a fill-in workbook (indicators: 73; rubrics: 1; "
+        "sheets: Instructions, Data, Details)\n"
     )
     assert read_workbook_layout(out_path) == ["Instructions", "Data", "Details", MANIFEST_SHEET]
     out_path.write_bytes(b"a week of a department's work")

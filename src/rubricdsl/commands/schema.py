@@ -10,8 +10,8 @@ from rubricdsl.api import load
 from rubricdsl.atomic import write_atomically
 from rubricdsl.commands.output import writes_unicode
 from rubricdsl.escape import escape, json_escape
+from rubricdsl.i18n import _
 from rubricdsl.limits import Limits
-from rubricdsl.model import counted
 from rubricdsl.schema import data_schema
 
 NAME = "schema"
@@ -36,7 +36,8 @@ def run(arguments: argparse.Namespace, limits: Limits) -> str:
         arguments.output, (_dumps(schema, False) + "\n").encode("utf-8"), replace=arguments.force
     )
     count = len(schema["properties"]["indicators"]["properties"])
-    return f"{escape(arguments.output)}: wrote the JSON Schema of {counted(count, 'indicator')}\n"
+    message = _("{file}: wrote the JSON Schema of the data file (indicators: {count})")
+    return message.format(file=escape(arguments.output), count=count) + "\n"
 
 
 def _dumps(schema: object, ascii_only: bool) -> str:

@@ -8,9 +8,8 @@ from rubricdsl.api import load
 from rubricdsl.atomic import write_atomically
 from rubricdsl.errors import RubricError
 from rubricdsl.escape import escape
-from rubricdsl.i18n import LANGUAGES, language
+from rubricdsl.i18n import LANGUAGES, _, language
 from rubricdsl.limits import Limits
-from rubricdsl.model import counted
 
 NAME = "template"
 HELP = "write a fill-in workbook (.xlsx) for the rubrics' indicators"
@@ -38,8 +37,10 @@ def run(arguments: argparse.Namespace, limits: Limits) -> str:
     out: str = arguments.xlsx
     if not out.lower().endswith(".xlsx"):
         raise RubricError(
-            f"{escape(out)}: the workbook's name must end in .xlsx (that is how `rubricdsl "
-            "score` knows to read it as a workbook)"
+            _(
+                "{file}: the workbook's name must end in .xlsx (that is how `rubricdsl score` "
+                "knows to read it as a workbook)"
+            ).format(file=escape(out))
         )
     rubrics = [load(path, limits) for path in arguments.rubrics]
     from rubricdsl.workbook import build_template  # openpyxl is loaded only when needed
@@ -47,7 +48,13 @@ def run(arguments: argparse.Namespace, limits: Limits) -> str:
     template = build_template(rubrics, language(arguments.lang))
     write_atomically(out, template.data, replace=arguments.force)
     sheets = ", ".join(escape(sheet) for sheet in template.sheets)
+    message = _(
+        "{file}: wrote a fill-in workbook (indicators: {indicators}; rubrics: {rubrics}; "
+        "sheets: {sheets})"
+    )
     return (
-        f"{escape(out)}: wrote a fill-in workbook of {counted(template.indicators, 'indicator')} "
-        f"from {counted(len(rubrics), 'rubric')} (sheets: {sheets})\n"
+        message.format(
+            file=escape(out), indicators=template.indicators, rubrics=len(rubrics), sheets=sheets
+        )
+        + "\n"
     )

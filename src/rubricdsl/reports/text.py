@@ -7,6 +7,7 @@ from rubricdsl.i18n import Translate, translator
 from rubricdsl.model import fmt
 from rubricdsl.owners import UnitPoints
 from rubricdsl.render import shorten, table
+from rubricdsl.source import display_width
 from rubricdsl.status import DONE, EXCUSED, OPEN, OVERDUE, Status, StatusEntry
 
 TITLE_WIDTH = 40
@@ -29,6 +30,23 @@ def entry_name(entry: StatusEntry, _: Translate) -> str:
 
 def units_text(units: tuple[str, ...], _: Translate) -> str:
     return "、".join(escape(unit) for unit in units) if units else _("(no unit named)")
+
+
+UNITS_WIDTH = 30
+
+
+def units_lines(units: tuple[str, ...], width: int, _: Translate) -> str:
+    """The units as lines of at most `width` columns, broken between units, never inside one
+    (区市场监管局 stays whole), one line to a cell of a multiline table."""
+    if not units:
+        return _("(no unit named)")
+    lines: list[str] = []
+    for unit in (escape(unit) for unit in units):
+        if lines and display_width(lines[-1] + "、" + unit) <= width:
+            lines[-1] += "、" + unit
+        else:
+            lines.append(unit)
+    return "\n".join(lines)
 
 
 def due_text(entry: StatusEntry, _: Translate) -> str:
@@ -86,12 +104,13 @@ def status_text(status: Status, owners: tuple[UnitPoints, ...], lang: str) -> st
                 entry_name(entry, _),
                 escape(entry.title),
                 due_text(entry, _),
-                units_text(entry.units, _),
+                units_lines(entry.units, UNITS_WIDTH, _),
                 lacking_text(entry, _),
             ]
             for entry in chosen
         ]
-        lines += ["  " + line for line in table(rows, wrapped={1: TITLE_WIDTH, 3: 30, 4: 40})]
+        wrapped = {1: TITLE_WIDTH, 4: 40}
+        lines += ["  " + line for line in table(rows, wrapped=wrapped, multiline=True)]
         lines.append("")
     lines.append(_("By responsible unit: what each owes, most urgent first"))
     for unit in status.units:
