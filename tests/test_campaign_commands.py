@@ -161,3 +161,18 @@ def test_overrides_and_evidence_in_the_markdown_report(capsys, reviewed):
     assert code == 0
     assert "### Reviewers' overrides (现场评审)" in out
     assert "| item 14, rule 4 | 1.5 | 0 |" in out
+
+
+FOOD = "examples/rubrics/county-food-safety.rubric"
+FOOD_DATA = "examples/rubrics/county-food-safety-2021.yaml"
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html"])
+def test_reports_show_the_grade_and_the_eligibility_beside_the_score(capsys, fmt):
+    # the county food-safety example: 36.05, 良好 (worked by hand in test_example_rubric), every
+    # requirement holds
+    code, out, _ = run(capsys, "score", FOOD, FOOD_DATA, "--format", fmt, "--lang", "zh")
+    assert code == 0
+    assert "36.05" in out and "良好" in out
+    if fmt != "text":  # the eligibility card or line, translated
+        assert "具备申报资格：各项门槛均已满足" in out

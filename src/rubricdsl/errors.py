@@ -132,15 +132,22 @@ class IndicatorError(RubricError):
     def __init__(self, problems: Sequence[IndicatorProblem], omitted: int = 0) -> None:
         self.problems: list[IndicatorProblem] = list(problems)
         self.omitted = omitted
-        total = len(self.problems) + omitted
-        lines = "\n".join(f"  - {p}" for p in self.problems)
-        if omitted:
-            lines += "\n  " + more_problems(len(self.problems), total)
-        if total == 1:
-            heading = _("indicator data has {count} problem:")
-        else:
-            heading = _("indicator data has {count} problems:")
-        super().__init__(heading.format(count=f"{total:,}") + "\n" + lines)
+        one, many = (
+            _("indicator data has {count} problem:"),
+            _("indicator data has {count} problems:"),
+        )
+        super().__init__(problem_list(self.problems, omitted, one, many))
+
+
+def problem_list(problems: Sequence[object], omitted: int, one: str, many: str) -> str:
+    """A heading that counts the problems (`one` or `many`, with {count}), then one line each,
+    and a closing line for those left out."""
+    total = len(problems) + omitted
+    lines = "\n".join(f"  - {problem}" for problem in problems)
+    if omitted:
+        lines += "\n  " + more_problems(len(problems), total)
+    heading = one if total == 1 else many
+    return heading.format(count=f"{total:,}") + "\n" + lines
 
 
 def more_problems(shown: int, total: int) -> str:

@@ -20,7 +20,7 @@ from rubricdsl.errors import (
     IndicatorProblem,
     RubricArgumentError,
     RubricError,
-    more_problems,
+    problem_list,
 )
 from rubricdsl.escape import clip, escape, shown
 from rubricdsl.evaltree import ItemNode, RubricTree
@@ -180,15 +180,11 @@ class OverrideError(RubricError):
     def __init__(self, problems: Sequence[OverrideProblem], omitted: int = 0) -> None:
         self.problems: list[OverrideProblem] = list(problems)
         self.omitted = omitted
-        total = len(self.problems) + omitted
-        lines = "\n".join(f"  - {problem}" for problem in self.problems)
-        if omitted:
-            lines += "\n  " + more_problems(len(self.problems), total)
-        if total == 1:
-            heading = _("the overrides have {count} problem:")
-        else:
-            heading = _("the overrides have {count} problems:")
-        super().__init__(heading.format(count=f"{total:,}") + "\n" + lines)
+        one, many = (
+            _("the overrides have {count} problem:"),
+            _("the overrides have {count} problems:"),
+        )
+        super().__init__(problem_list(self.problems, omitted, one, many))
 
 
 FIELDS = ("item", "rule", "points", "by", "on", "reason")
