@@ -12,6 +12,7 @@ from typing import NoReturn, TextIO
 from rubricdsl.commands import add_all
 from rubricdsl.errors import RubricError
 from rubricdsl.escape import clip, escape, escape_block
+from rubricdsl.highlight import colour_wanted, highlight_excerpts
 from rubricdsl.i18n import Translate, language, speaking, translator
 from rubricdsl.limits import DEFAULT_LIMITS, MIB, Limits
 
@@ -68,11 +69,15 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _say(message: str) -> None:
-    """Write a message to stderr, if there is one that can take it."""
+    """Write a message to stderr, if there is one that can take it: on a terminal, with the
+    rubric lines of its excerpts coloured."""
     if sys.stderr is None:
         return
+    text = escape_block(message)
+    if colour_wanted(sys.stderr):
+        text = highlight_excerpts(text)
     try:
-        sys.stderr.write(escape_block(message) + "\n")
+        sys.stderr.write(text + "\n")
         sys.stderr.flush()
     except (OSError, ValueError):
         pass
@@ -149,6 +154,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if arguments.debug:
             _say(traceback.format_exc())
         return EXIT_INTERNAL
+    if arguments.command == "check" and colour_wanted(sys.stdout):
+        output = highlight_excerpts(output)
     return _write(output, _)
 
 
