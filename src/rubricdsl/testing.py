@@ -1,0 +1,304 @@
+"""Property-based testing of a rubric, for its authors and for tools built on rubricdsl:
+hypothesis strategies drawn from a compiled rubric, and the properties every rubric keeps.
+
+Needs hypothesis (`pip install 'rubricdsl[testing]'`). See docs/testing.md."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from decimal import Decimal
+from typing import Any, cast
+
+import attrs
+from hypothesis import strategies as st
+
+from rubricdsl import ast
+from rubricdsl.api import Rubric
+from rubricdsl.errors import IndicatorError
+from rubricdsl.model import IndicatorSpec
+from rubricdsl.trace import GroupTrace, Result
+
+NA_REASON = "合理缺项（生成的测试数据）"
+UPPER = {"percent": Decimal(100), "score": Decimal(100)}
+
+
+# ---- the thresholds a rubric compares its indicators with ----------------------------------
+
+
+def _nodes(node: object) -> Iterator[object]:
+    """Every AST node below `node`, in the order written."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        if isinstance(current, tuple):
+            stack.extend(reversed(current))
+        elif attrs.has(type(current)):
+            fields = attrs.fields(cast("type[attrs.AttrsInstance]", type(current)))
+            stack.extend(reversed([getattr(current, field.name) for field in fields]))
+
+
+def _name(operand: object) -> str | None:
+    if isinstance(operand, ast.Reference):
+        return operand.name
+    if isinstance(operand, ast.SeriesPoint):
+        return operand.series.name
+    return None
+
+
+def thresholds(rubric: Rubric) -> dict[str, tuple[Decimal, ...]]:
+    """For each indicator, the numbers the rubric compares it with (`x >= 90`: 90), sorted."""
+    found: dict[str, set[Decimal]] = {}
+    for node in _nodes(rubric.checked.file):
+        if not isinstance(node, ast.Comparison):
+            continue
+        for side, other in ((node.left, node.right), (node.right, node.left)):
+            name = _name(side)
+            if name is not None and isinstance(other, ast.NumberLiteral):
+                found.setdefault(name, set()).add(other.value)
+    return {name: tuple(sorted(values)) for name, values in found.items()}
+
+
+# ---- valid data -----------------------------------------------------------------------------
+
+
+def _step(spec: IndicatorSpec, bound: Decimal) -> Decimal:
+    """The smallest step that matters next to a bound: 1 for a count, else a unit of the
+    bound's last decimal place, at most 0.01."""
+    if spec.kind == "count":
+        return Decimal(1)
+    exponent = bound.as_tuple().exponent
+    places = max(-exponent, 2) if isinstance(exponent, int) else 2
+    return Decimal(1).scaleb(-places)
+
+
+def _in_range(spec: IndicatorSpec, value: Decimal) -> bool:
+    if spec.kind in ("count", "amount", "percent", "score") and value < 0:
+        return False
+    upper = UPPER.get(spec.kind)
+    return upper is None or value <= upper
+
+
+def _numbers(spec: IndicatorSpec, bounds: tuple[Decimal, ...]) -> st.SearchStrategy[Decimal]:
+    """Values weighted onto each bound and its neighbours, and any value in range."""
+    near = sorted(
+        {
+            value
+            for bound in bounds
+            for value in (bound - _step(spec, bound), bound, bound + _step(spec, bound))
+            if _in_range(spec, value) and (spec.kind != "count" or value == value.to_integral())
+        }
+    )
+    if spec.kind == "count":
+        anywhere: st.SearchStrategy[Decimal] = st.integers(0, 1000).map(Decimal)
+    else:
+        low = Decimal(0) if spec.kind in ("amount", "percent", "score") else Decimal(-1000)
+        high = UPPER.get(spec.kind, Decimal(1000))
+        anywhere = st.decimals(low, high, places=2, allow_nan=False, allow_infinity=False)
+    if not near:
+        return anywhere
+    return st.one_of(st.sampled_from(near), st.sampled_from(near), anywhere)
+
+
+def _series(spec: IndicatorSpec, bounds: tuple[Decimal, ...]) -> st.SearchStrategy[list[Decimal]]:
+    length = spec.series_length or 1
+    element = _numbers(attrs.evolve(spec, kind="number"), bounds)
+    values = st.lists(element, min_size=length, max_size=length)
+    # strictly monotonic series too, so that `decreasing`/`increasing` are seen to hold
+    ordered = st.lists(element, min_size=length, max_size=length, unique=True).map(sorted)
+    return st.one_of(values, ordered, ordered.map(lambda v: list(reversed(v))))
+
+
+def value_of(spec: IndicatorSpec, bounds: tuple[Decimal, ...] = ()) -> st.SearchStrategy[Any]:
+    """Valid values of one declared indicator (not-applicable ones included where allowed)."""
+    if spec.kind == "bool":
+        strategy: st.SearchStrategy[Any] = st.booleans()
+    elif spec.kind == "enum":
+        strategy = st.sampled_from(spec.levels)
+    elif spec.kind == "series":
+        strategy = _series(spec, bounds)
+    else:
+        strategy = _numbers(spec, bounds)
+    if spec.allows_na:
+        return st.one_of(strategy, st.just({"not_applicable": NA_REASON}))
+    return strategy
+
+
+def indicator_sets(rubric: Rubric) -> st.SearchStrategy[dict[str, Any]]:
+    """Valid data for the rubric: every declared indicator, numbers weighted onto each
+    threshold's bound and its neighbours, 合理缺项 where the rubric allows it, series that are
+    and are not monotonic."""
+    bounds = thresholds(rubric)
+    return st.fixed_dictionaries(
+        {name: value_of(spec, bounds.get(name, ())) for name, spec in rubric.indicators.items()}
+    )
+
+
+# ---- invalid data: one defect each ----------------------------------------------------------
+
+
+@attrs.frozen
+class Defect:
+    """Data with one thing wrong, and the indicator the IndicatorError must name."""
+
+    data: Mapping[str, Any]
+    indicator: str
+    kind: str  # missing | unknown | type | range | series | level | not_applicable
+
+
+def _defects(name: str, spec: IndicatorSpec) -> list[tuple[object, str]]:
+    """Wrong values for one indicator, each with the kind of defect."""
+    found: list[tuple[object, str]] = [("文本", "type")]
+    if spec.kind == "bool":
+        found = [(1, "type"), ("是", "type")]
+    elif spec.kind == "count":
+        found += [(-1, "range"), (Decimal("2.5"), "range")]
+    elif spec.kind in ("percent", "score"):
+        found += [(Decimal("100.01"), "range"), (-1, "range")]
+    elif spec.kind == "amount":
+        found.append((-1, "range"))
+    elif spec.kind == "series":
+        found.append(([Decimal(1)] * ((spec.series_length or 1) + 1), "series"))
+    elif spec.kind == "enum":
+        found = [("no-such-level", "level")]
+    if not spec.allows_na:
+        found.append(({"not_applicable": "原因"}, "not_applicable"))
+    else:
+        found.append(({"not_applicable": ""}, "not_applicable"))
+    return found
+
+
+def invalid_indicator_sets(rubric: Rubric) -> st.SearchStrategy[Defect]:
+    """Data with exactly one defect — an indicator missing, an unknown one, a value of the
+    wrong type or out of range, a series of the wrong length, a level the enum lacks, 合理缺项
+    where not allowed or without a reason — and the indicator its IndicatorError names."""
+
+    @st.composite
+    def defects(draw: st.DrawFn) -> Defect:
+        data = dict(draw(indicator_sets(rubric)))
+        names = sorted(rubric.indicators)
+        name = draw(st.sampled_from(names))
+        choice = draw(st.sampled_from(["missing", "unknown", "value"]))
+        if choice == "missing":
+            del data[name]
+            return Defect(data, name, "missing")
+        if choice == "unknown":
+            unknown = name + "_typo"
+            while unknown in rubric.indicators:
+                unknown += "_"
+            data[unknown] = data[name]
+            return Defect(data, unknown, "unknown")
+        value, kind = draw(st.sampled_from(_defects(name, rubric.indicators[name])))
+        data[name] = value
+        return Defect(data, name, kind)
+
+    return defects()
+
+
+# ---- the properties every rubric keeps ---------------------------------------------------------
+
+
+def assert_within_bounds(result: Result) -> None:
+    """The total lies between 0 and the base maximum plus the bonus maximum; so does every
+    item, group and category between 0 (or its deductions) and its maximum."""
+    info = result.rubric
+    assert Decimal(0) <= result.total <= info.base_max + info.bonus_max, result.total
+    for item in result.items:
+        assert item.score <= item.max, (item.id, item.score, item.max)
+    for category in result.categories:
+        assert Decimal(0) <= category.score <= category.max, (category.title, category.score)
+
+
+def assert_trace_adds_up(result: Result) -> None:
+    """The trace sums to the score at every level: rules to items (unless the reviewers
+    overrode the item), members to categories less what their totals cut and deductions took,
+    categories to the base and bonus, and those to the total."""
+    for item in result.items:
+        if item.override is None:
+            assert sum((rule.gave for rule in item.rules), Decimal(0)) == item.score, item.id
+    for category in result.categories:
+        members = sum((_score(member) for member in category.members), Decimal(0))
+        assert members == category.earned, category.title
+        assert category.earned - category.cut - category.deducted == category.score
+    bonus = sum((c.score for c in result.categories if c.is_bonus), Decimal(0))
+    assert result.bonus == min(bonus, result.rubric.bonus_max)
+    assert result.total == max(result.base + result.bonus - result.deducted, Decimal(0))
+
+
+def _score(member: GroupTrace | object) -> Decimal:
+    score = getattr(member, "score", Decimal(0))
+    return score if isinstance(score, Decimal) else Decimal(0)
+
+
+def assert_deterministic(rubric: Rubric, data: Mapping[str, Any]) -> None:
+    """Scoring the same data twice gives the same result, to the last key of its JSON."""
+    assert rubric.evaluate(data).to_dict() == rubric.evaluate(data).to_dict()
+
+
+def reads_in_deductions_or_vetoes(rubric: Rubric) -> set[str]:
+    """Indicators read by a deduction (negative points), a `lowest` block or a veto: turning
+    them true may lower a score, as the rubric says."""
+    found: set[str] = set()
+    for node in _nodes(rubric.checked.file):
+        negative = isinstance(node, ast.Fixed | ast.PerUnit | ast.Proportional) and node.points < 0
+        graded = isinstance(node, ast.Tiers) and node.lowest
+        if negative or graded or isinstance(node, ast.Veto | ast.Deductions):
+            found |= {n.name for n in _nodes(node) if isinstance(n, ast.Reference)}
+    return found
+
+
+def negated(rubric: Rubric) -> set[str]:
+    """Bool indicators that stand under a `not` somewhere: true may lower a score there."""
+    found: set[str] = set()
+    for node in _nodes(rubric.checked.file):
+        if isinstance(node, ast.Not):
+            found |= {n.name for n in _nodes(node) if isinstance(n, ast.Reference)}
+    return found
+
+
+def assert_monotone_in_flags(rubric: Rubric, data: Mapping[str, Any]) -> None:
+    """Turning a bool indicator from false to true never lowers the total, unless a deduction,
+    a veto or a `not` reads it (then the rubric says it may)."""
+    skip = reads_in_deductions_or_vetoes(rubric) | negated(rubric)
+    before = rubric.evaluate(data).total
+    for name, spec in rubric.indicators.items():
+        if spec.kind != "bool" or name in skip or data.get(name) is not False:
+            continue
+        after = rubric.evaluate({**data, name: True}).total
+        assert after >= before, (name, before, after)
+
+
+def assert_refused(rubric: Rubric, defect: Defect) -> None:
+    """Data with one defect is refused with an IndicatorError naming the indicator."""
+    try:
+        rubric.evaluate(defect.data)
+    except IndicatorError as error:
+        named = [problem.indicator for problem in error.problems]
+        assert any(defect.indicator in name for name in named), (defect, named)
+    else:
+        raise AssertionError(f"accepted data with a defect: {defect.kind} {defect.indicator}")
+
+
+def check_all(rubric: Rubric, data: Mapping[str, Any]) -> Result:
+    """Every property at once, on one data set; returns the result for further checks."""
+    result = rubric.evaluate(data)
+    assert_within_bounds(result)
+    assert_trace_adds_up(result)
+    assert_deterministic(rubric, data)
+    assert_monotone_in_flags(rubric, data)
+    return result
+
+
+__all__ = [
+    "Defect",
+    "assert_deterministic",
+    "assert_monotone_in_flags",
+    "assert_refused",
+    "assert_trace_adds_up",
+    "assert_within_bounds",
+    "check_all",
+    "indicator_sets",
+    "invalid_indicator_sets",
+    "thresholds",
+    "value_of",
+]
