@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import attrs
@@ -10,6 +11,8 @@ from rubricdsl.escape import escape
 from rubricdsl.i18n import _
 from rubricdsl.limits import DEFAULT_LIMITS
 from rubricdsl.source import Span, excerpt
+
+_LINT_CODE = re.compile(r"R[0-9]{3}")
 
 
 @attrs.frozen
@@ -38,7 +41,9 @@ class Diagnostic:
         where = escape(self.source_name)
         if self.span is not None:
             where += f":{self.span.line}:{self.span.column}"
-        parts = [f"{where}: {self.severity}: {escape(self.message)}"]
+        # a lint finding shows its code, which an ignore comment names to silence it
+        kind = f"{self.severity}[{self.code}]" if _LINT_CODE.fullmatch(self.code) else self.severity
+        parts = [f"{where}: {kind}: {escape(self.message)}"]
         if self.snippet:
             parts.append(self.snippet)
         if self.hint:
