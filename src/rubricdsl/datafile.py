@@ -358,6 +358,23 @@ def _check_values(document: object, limits: Limits) -> None:
             stack.append((element, depth + 1))
 
 
+def read_yaml(
+    text: str, source_name: str, error: type[RubricError], limits: Limits = DEFAULT_LIMITS
+) -> object:
+    """A YAML document read as a data file is (exact decimals, duplicate keys refused, nesting,
+    aliases and text lengths within the limits), for the other files rubricdsl reads in YAML
+    (rubric test cases); `error` says what is wrong, with the file's name and place."""
+    name = escape(clip(source_name, 300))
+    try:
+        document = _yaml_loads(text, limits)
+        _check_values(document, limits)
+    except _DataProblemError as problem:
+        raise error(problem.located(name)) from None
+    except yaml.YAMLError as problem:
+        raise error(f"{name}: not valid YAML: {escape_block(clip(str(problem), 1000))}") from None
+    return document
+
+
 def parse_data(text: str, source_name: str, limits: Limits = DEFAULT_LIMITS) -> DataFile:
     """Parse a data file's text: JSON when the name ends in .json, YAML otherwise."""
     if not isinstance(text, str):

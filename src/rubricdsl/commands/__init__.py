@@ -6,10 +6,32 @@ import argparse
 from types import ModuleType
 from typing import Any
 
-from rubricdsl.commands import check, gaps, schema, score, status, template, whatif
+from rubricdsl.commands import (
+    check,
+    diff,
+    fmt,
+    gaps,
+    schema,
+    score,
+    status,
+    template,
+    test,
+    whatif,
+)
 
 # Each module has NAME, HELP, add_arguments(parser) and run(arguments, limits) -> str.
-COMMANDS: tuple[ModuleType, ...] = (score, check, status, gaps, whatif, template, schema)
+COMMANDS: tuple[ModuleType, ...] = (
+    score,
+    check,
+    status,
+    gaps,
+    whatif,
+    template,
+    schema,
+    fmt,
+    diff,
+    test,
+)
 
 
 def add_all(subparsers: argparse._SubParsersAction[Any], common: argparse.ArgumentParser) -> None:
