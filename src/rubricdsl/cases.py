@@ -5,9 +5,8 @@ for a case that fails, and coverage measured on the evaluations the cases ran.""
 from __future__ import annotations
 
 import itertools
-import operator
 import os
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from decimal import ROUND_DOWN, Decimal
 from typing import Any
 
@@ -19,7 +18,7 @@ from rubricdsl.campaign import own_data
 from rubricdsl.datafile import DataFile, read_data, read_yaml
 from rubricdsl.errors import RubricError
 from rubricdsl.escape import clip, escape
-from rubricdsl.evaltree import severest
+from rubricdsl.evaltree import COMPARE, severest
 from rubricdsl.files import read_text
 from rubricdsl.i18n import speaking
 from rubricdsl.inputs import NotApplicable, Reading, read_indicators
@@ -424,14 +423,6 @@ MEASURES = (
 
 Truth = bool | None
 
-_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
-    ">=": operator.ge,
-    ">": operator.gt,
-    "<=": operator.le,
-    "<": operator.lt,
-    "==": operator.eq,
-    "!=": operator.ne,
-}
 _NUMERIC = ("count", "percent", "score", "amount", "number")
 _RANGES: dict[str, tuple[Decimal | None, Decimal | None]] = {
     "count": (ZERO, None),
@@ -508,7 +499,7 @@ def truth(
     right = _operand(condition.right, readings, indicators)
     if isinstance(left, NotApplicable) or isinstance(right, NotApplicable):
         return None
-    return bool(_COMPARE[condition.operator](left, right))
+    return bool(COMPARE[condition.operator](left, right))
 
 
 def _operand(

@@ -43,7 +43,8 @@ ZERO = Decimal(0)
 
 Readings = Mapping[str, Reading]
 
-_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+# what each comparison operator of the language means (the lint and the cases read it too)
+COMPARE: dict[str, Callable[[Any, Any], Any]] = {
     ">=": operator.ge,
     ">": operator.gt,
     "<=": operator.le,
@@ -586,7 +587,7 @@ class GradeScale:
         names = self.names()
         index, reason = len(self.bands), f"{self.basis} {fmt(score)}: below every band"
         for position, (name, comparator, threshold) in enumerate(self.bands):
-            if _COMPARE[comparator](score, threshold):
+            if COMPARE[comparator](score, threshold):
                 index = position
                 reason = f"{self.basis} {fmt(score)} {comparator} {fmt(threshold)}: {name}"
                 break
@@ -1141,7 +1142,7 @@ class _Compiler:
             return Monotonic(condition.series.name, condition.direction == "decreasing")
         return Compare(
             self.operand(condition.left),
-            _COMPARE[condition.operator],
+            COMPARE[condition.operator],
             self.operand(condition.right),
         )
 

@@ -22,17 +22,16 @@ every comment stays where it was. docs/formatting.md gives the rules; in short:
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator, Sequence
 
 import attrs
-from lark import Lark, Token, Tree
+from lark import Token, Tree
 from lark.exceptions import LarkError
 
 from rubricdsl.errors import RubricError, RubricSyntaxError
 from rubricdsl.limits import DEFAULT_LIMITS, Limits
-from rubricdsl.parser import parse_rubric
+from rubricdsl.parser import grammar_parser, parse_rubric
 from rubricdsl.source import display_width
 
 INDENT = "  "
@@ -58,21 +57,6 @@ class FormatError(RubricError):
     used as a name, which `check` reports at its declaration): nothing is formatted."""
 
 
-@functools.cache
-def _concrete_parser() -> Lark:
-    """The project's grammar, keeping every token in the tree (keywords and punctuation too)."""
-    return Lark.open_from_package(
-        "rubricdsl.grammars",
-        "rubric.lark",
-        ("",),
-        parser="lalr",
-        strict=True,
-        propagate_positions=True,
-        maybe_placeholders=False,
-        keep_all_tokens=True,
-    )
-
-
 def format_rubric(text: str, source_name: str = "<rubric>", limits: Limits = DEFAULT_LIMITS) -> str:
     """The rubric text in the canonical layout. Raises RubricSyntaxError (every syntax error of
     the text, as `check` reports them) when the text does not parse: nothing is formatted."""
@@ -80,7 +64,7 @@ def format_rubric(text: str, source_name: str = "<rubric>", limits: Limits = DEF
     if parsed.errors or parsed.tree is None:
         raise RubricSyntaxError(list(parsed.errors))
     try:
-        tree = _concrete_parser().parse(text)
+        tree = grammar_parser(keep_all_tokens=True).parse(text)
     except LarkError:
         raise FormatError(
             f"{source_name}: cannot be formatted: a keyword is used as a name "

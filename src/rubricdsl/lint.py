@@ -22,8 +22,10 @@ import attrs
 
 from rubricdsl import ast
 from rubricdsl.errors import Diagnostic, diagnostic
+from rubricdsl.evaltree import COMPARE
 from rubricdsl.exact import exactly
 from rubricdsl.model import CheckedRubric, IndicatorSpec, constant_outcome, fmt, item_limit, tidy
+from rubricdsl.printer import condition_text, operand_text
 from rubricdsl.source import Span, source_lines
 
 CODES: Mapping[str, str] = {
@@ -143,14 +145,6 @@ _ORDERING = (">=", ">", "<=", "<")
 _MAX_ASSIGNMENTS = 4096  # values tried for one question
 _BUDGET = 1_000_000  # values tried in all: past it, the pass stops deciding (and reports less)
 _MAX_TIERS = 64  # tiers, or rules of an item, compared pairwise
-_COMPARE: dict[str, Callable[[Decimal, Decimal], bool]] = {
-    ">=": lambda a, b: a >= b,
-    ">": lambda a, b: a > b,
-    "<=": lambda a, b: a <= b,
-    "<": lambda a, b: a < b,
-    "==": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-}
 _FLIP = {">=": "<=", "<=": ">=", ">": "<", "<": ">", "==": "==", "!=": "!="}
 _WHOLE_KINDS = frozenset({"count"})
 _LOWEST: dict[str, Decimal] = {
@@ -160,35 +154,6 @@ _LOWEST: dict[str, Decimal] = {
     "amount": Decimal(0),
 }
 _HIGHEST: dict[str, Decimal] = {"percent": Decimal(100), "score": Decimal(100)}
-
-
-def operand_text(operand: ast.Operand) -> str:
-    if isinstance(operand, ast.SeriesPoint):
-        return f"{operand.which}({operand.series.name})"
-    if isinstance(operand, ast.Reference):
-        return operand.name
-    if isinstance(operand, ast.NumberLiteral):
-        return fmt(operand.value)
-    return "true" if operand.value else "false"
-
-
-def condition_text(condition: ast.Condition) -> str:
-    if isinstance(condition, ast.Flag):
-        return condition.indicator.name
-    if isinstance(condition, ast.Comparison):
-        left, right = operand_text(condition.left), operand_text(condition.right)
-        return f"{left} {condition.operator} {right}"
-    if isinstance(condition, ast.Trend):
-        return f"{condition.direction}({condition.series.name})"
-    if isinstance(condition, ast.Not):
-        return f"not {_grouped(condition.operand)}"
-    joiner = " and " if isinstance(condition, ast.AllOf) else " or "
-    return joiner.join(_grouped(operand) for operand in condition.operands)
-
-
-def _grouped(condition: ast.Condition) -> str:
-    text = condition_text(condition)
-    return f"({text})" if isinstance(condition, (ast.AllOf, ast.AnyOf)) else text
 
 
 @attrs.frozen
@@ -332,8 +297,8 @@ class _Space:
         if isinstance(condition, ast.Comparison):
             found = self.threshold(condition)
             if found is not None:
-                key, compare, bound = found.key, _COMPARE[found.operator], found.value
-                return lambda values: compare(values[key], bound)  # type: ignore[arg-type]
+                key, compare, bound = found.key, COMPARE[found.operator], found.value
+                return lambda values: compare(values[key], bound)
             named = self._named(condition)
             if named is not None:
                 other = (

@@ -41,8 +41,9 @@ _TERMINAL_NAMES = {
 
 
 @functools.cache
-def grammar_parser() -> Lark:
-    """The LALR parser for grammars/rubric.lark, built once per process."""
+def grammar_parser(*, keep_all_tokens: bool = False) -> Lark:
+    """The LALR parser for grammars/rubric.lark, built once per process (and once more with
+    every token kept in the tree, keywords and punctuation too, for the formatter)."""
     return Lark.open_from_package(
         "rubricdsl.grammars",
         "rubric.lark",
@@ -51,6 +52,7 @@ def grammar_parser() -> Lark:
         strict=True,
         propagate_positions=True,
         maybe_placeholders=False,
+        keep_all_tokens=keep_all_tokens,
     )
 
 
