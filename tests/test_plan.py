@@ -352,3 +352,24 @@ def test_a_rubric_not_given_is_left_alone(rubrics):
     # the Yaohai plan names both rubrics; with only the table given, the checklist's part waits
     plan = read_plan("examples/yaohai/plan.yaml", rubrics[1:])
     assert list(plan.rubrics) == [TABLE_TITLE]
+
+
+def test_a_plan_naming_too_many_units_is_refused_quickly(rubrics):
+    # 19 tasks × 300 distinct units: every pair would be compared for a unit spelled two ways
+    # (16 million pairs, minutes); past Limits.max_plan_units (200) the plan is refused
+    tasks = "".join(
+        f'      "{t}": {{units: {"、".join(f"区单位{t}_{k}" for k in range(300))}, '
+        "deadline: 2021-12-31}\n"
+        for t in range(1, 20)
+    )
+    text = PLAN_HEAD + 'rubrics:\n  "' + CHECKLIST_TITLE + '":\n    tasks:\n' + tasks
+    message = error_of(text, rubrics[:1])
+    assert "the plan names more than 200 responsible units" in message
+    assert message.count("error:") == 1
+
+
+def test_a_unit_name_longer_than_a_name_is_refused(rubrics):
+    text = PLAN_HEAD + TABLE_PLAN.replace(
+        '"8": {units: 区市场监管局,', '"8": {units: ' + "区" * 201 + ","
+    )
+    assert "a unit's name has 201 characters; names have at most 200" in error_of(text, rubrics[1:])

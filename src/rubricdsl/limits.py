@@ -45,6 +45,9 @@ class Limits:
     max_text_length: int = 100_000
     # Problems listed in one error message; the rest are counted ("and 995 more").
     max_problems: int = 50
+    # Responsible units one plan names (a district has a few dozen): each pair is compared for
+    # a unit spelled two ways, so their number bounds the time a plan takes to read.
+    max_plan_units: int = 200
 
     def __attrs_post_init__(self) -> None:
         for field in attrs.fields(Limits):

@@ -236,6 +236,7 @@ class _PlanReader:
     problems: list[PlanProblem] = attrs.Factory(list)
     # every unit named, with the node naming it (in the order written)
     named_units: list[tuple[str, yaml.Node]] = attrs.Factory(list)
+    distinct_units: set[str] = attrs.Factory(set)
 
     # ---- problems ----
     def error(self, message: str, node: yaml.Node | None) -> None:
@@ -550,13 +551,14 @@ class _PlanReader:
         """A list of units, or one text with the seed's separator 、 between them."""
         if isinstance(node, yaml.ScalarNode) and not node.tag.endswith(":null"):
             parts = [part.strip() for part in str(node.value).split("、") if part.strip()]
+            parts = [part for part in parts if self.unit_name(part, node)]
             self.named_units += [(part, node) for part in parts]
             return tuple(dict.fromkeys(parts))
         if isinstance(node, yaml.SequenceNode):
             found = []
             for element in node.value:
                 unit = self.text(element, _("a unit of {what}").format(what=what))
-                if unit is not None:
+                if unit is not None and self.unit_name(unit, element):
                     found.append(unit)
                     self.named_units.append((unit, element))
             if len(set(found)) < len(found):
@@ -567,15 +569,41 @@ class _PlanReader:
         )
         return ()
 
+    def unit_name(self, unit: str, node: yaml.Node) -> bool:
+        """Whether a unit's name is within a name's length. The number of distinct units is
+        bounded too (each pair is compared: see `spellings`): past it, one error."""
+        if len(unit) > self.limits.max_name_length:
+            self.error(
+                _("a unit's name has {count:,} characters; names have at most {limit:,}").format(
+                    count=len(unit), limit=self.limits.max_name_length
+                ),
+                node,
+            )
+            return False
+        if unit not in self.distinct_units:
+            self.distinct_units.add(unit)
+            if len(self.distinct_units) == self.limits.max_plan_units + 1:  # said once
+                self.error(
+                    _(
+                        "the plan names more than {limit:,} responsible units; a district has a "
+                        "few dozen (see docs/limits.md: Limits.max_plan_units)"
+                    ).format(limit=self.limits.max_plan_units),
+                    node,
+                )
+        return True
+
     def spellings(self) -> None:
         """One warning for each pair of unit names that look like one unit spelled two ways."""
         first_node: dict[str, yaml.Node] = {}
         for unit, node in self.named_units:
             first_node.setdefault(unit, node)
-        units = list(first_node)
+        units = list(first_node)[: self.limits.max_plan_units]
+        normal = [_normal(unit) for unit in units]
         for index, unit in enumerate(units):
-            for other in units[index + 1 :]:
-                if _alike(unit, other):
+            matcher = difflib.SequenceMatcher(None, normal[index], "")
+            for other_index in range(index + 1, len(units)):
+                other = units[other_index]
+                if _alike(normal[index], matcher, normal[other_index]):
                     self.warning(
                         _(
                             "'{other}' and '{unit}' look like one unit spelled two ways (first "
@@ -644,6 +672,14 @@ def _normal(unit: str) -> str:
     return "".join(unicodedata.normalize("NFKC", unit).split())
 
 
-def _alike(first: str, second: str) -> bool:
-    a, b = _normal(first), _normal(second)
-    return a == b or difflib.SequenceMatcher(None, a, b).ratio() >= ALIKE
+def _alike(first: str, matcher: difflib.SequenceMatcher[str], other: str) -> bool:
+    """Whether a normalised name (`first`, the matcher's first sequence) and a later one look
+    like one unit: equal, or alike by difflib's ratio; its cheap upper bounds are tried first."""
+    if first == other:
+        return True
+    matcher.set_seq2(other)
+    return (
+        matcher.real_quick_ratio() >= ALIKE
+        and matcher.quick_ratio() >= ALIKE
+        and matcher.ratio() >= ALIKE
+    )
