@@ -494,3 +494,24 @@ def test_a_declaration_whose_definition_changes_is_redefined():
             "redefined (type): _Derived(formula=a >= 90 and b) → _Derived(formula=a >= 90)",
         )
     ]
+
+
+def test_a_stretch_too_long_to_score_is_matched_by_position_without_scoring():
+    from rubricdsl.versions import MAX_SCORED_PAIRS, align
+
+    calls = []
+
+    def likeness(a: str, b: str) -> float:
+        calls.append((a, b))
+        return 1.0
+
+    size = 201  # 201 × 201 pairs is past the bound of 40,000
+    assert size * size > MAX_SCORED_PAIRS
+    old = [f"old {n}" for n in range(size)]
+    new = [f"new {n}" for n in range(size)]
+    pairs = align(old, new, lambda x: x, likeness)
+    assert calls == []  # nothing scored: a hostile pair of rubrics cannot take minutes
+    assert pairs == [(n, n, False) for n in range(size)]
+    # within the bound, the likest pairs are found as before
+    small = align(["a x", "b y"], ["b y!", "a x!"], lambda x: x, lambda a, b: float(a[0] == b[0]))
+    assert sorted(small) == [(0, 1, False), (1, 0, False)]

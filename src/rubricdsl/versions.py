@@ -13,6 +13,7 @@ Messages are for rubric authors, in English, in the rubric's own syntax.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
@@ -176,6 +177,12 @@ def ratio(a: str, b: str) -> float:
     return matcher.ratio()
 
 
+# The most pairs of differing pieces scored for likeness in one stretch: past it (two stretches
+# of hundreds of pieces each, where every piece was renumbered and reworded) the pieces are
+# matched by position, so that a diff of two very different rubrics still ends in seconds.
+MAX_SCORED_PAIRS = 40_000
+
+
 def align(
     old: Sequence[T],
     new: Sequence[T],
@@ -185,10 +192,11 @@ def align(
 ) -> list[tuple[int | None, int | None, bool]]:
     """Pairs (old index, new index, moved) matching two lists: the longest common run of equal
     keys (wording) first; within each stretch that differs, the likest pairs (at least
-    `threshold`), then what is left pair by pair when both sides have as many left; then equal
-    keys across stretches (a piece moved: `moved` is True). None on one side: only the other
-    list has it. In the order of the new list, each piece only the old one has after the
-    piece it followed."""
+    `threshold`; a stretch too long to score, past MAX_SCORED_PAIRS, is taken by position),
+    then what is left pair by pair when both sides have as many left; then equal keys across
+    stretches (a piece moved: `moved` is True). None on one side: only the other list has it.
+    In the order of the new list, each piece only the old one has after the piece it
+    followed."""
     keys_old, keys_new = [key(x) for x in old], [key(x) for x in new]
     matcher = difflib.SequenceMatcher(None, keys_old, keys_new, autojunk=False)
     pairs: list[tuple[int | None, int | None, bool]] = []
@@ -199,41 +207,61 @@ def align(
             pairs += [(i, j, False) for i, j in zip(range(i1, i2), range(j1, j2), strict=True)]
             continue
         olds, news = list(range(i1, i2)), list(range(j1, j2))
-        scored = sorted(
-            ((likeness(old[i], new[j]), i, j) for i in olds for j in news),
-            key=lambda found: (-found[0], found[1], found[2]),
-        )
-        for score, i, j in scored:
-            if score >= threshold and i in olds and j in news:
-                pairs.append((i, j, False))
-                olds.remove(i)
-                news.remove(j)
+        if len(olds) * len(news) <= MAX_SCORED_PAIRS:
+            scored = sorted(
+                ((likeness(old[i], new[j]), i, j) for i in olds for j in news),
+                key=lambda found: (-found[0], found[1], found[2]),
+            )
+            free_old, free_new = set(olds), set(news)
+            for score, i, j in scored:
+                if score >= threshold and i in free_old and j in free_new:
+                    pairs.append((i, j, False))
+                    free_old.discard(i)
+                    free_new.discard(j)
+            olds = [i for i in olds if i in free_old]
+            news = [j for j in news if j in free_new]
         if olds and len(olds) == len(news):
             pairs += [(i, j, False) for i, j in zip(olds, news, strict=True)]
             olds, news = [], []
         left_old += olds
         left_new += news
-    for i in list(left_old):
-        for j in left_new:
-            if keys_old[i] == keys_new[j]:
-                pairs.append((i, j, True))
-                left_old.remove(i)
-                left_new.remove(j)
-                break
-    pairs += [(i, None, False) for i in left_old]
-    pairs += [(None, j, False) for j in left_new]
-    return sorted(pairs, key=lambda pair: _place(pair, pairs))
+    # equal keys across stretches: a piece moved (the first unmatched one of its key each time)
+    waiting: dict[str, list[int]] = {}
+    for j in left_new:
+        waiting.setdefault(keys_new[j], []).append(j)
+    unmatched_old: list[int] = []
+    for i in left_old:
+        found = waiting.get(keys_old[i])
+        if found:
+            pairs.append((i, found.pop(0), True))
+        else:
+            unmatched_old.append(i)
+    matched_new = {j for _, j, _ in pairs if j is not None}
+    pairs += [(i, None, False) for i in unmatched_old]
+    pairs += [(None, j, False) for j in left_new if j not in matched_new]
+    return sorted(pairs, key=_placer(pairs))
 
 
-def _place(
-    pair: tuple[int | None, int | None, bool], pairs: list[tuple[int | None, int | None, bool]]
-) -> tuple[float, int]:
-    i, j, _ = pair
-    if j is not None:
-        return (float(j), 0)
-    assert i is not None
-    before = [nj for oi, nj, _ in pairs if nj is not None and oi is not None and oi < i]
-    return (max(before, default=-1) + 0.5, i)
+def _placer(
+    pairs: list[tuple[int | None, int | None, bool]],
+) -> Callable[[tuple[int | None, int | None, bool]], tuple[float, int]]:
+    """Where each pair goes in the new list's order: a piece only the old list has goes after
+    the new place of the last matched piece before it in the old list."""
+    matched = sorted((oi, nj) for oi, nj, _ in pairs if oi is not None and nj is not None)
+    olds = [oi for oi, _ in matched]
+    latest: list[int] = []  # the furthest new place among the matched pieces up to each one
+    for _, nj in matched:
+        latest.append(max(nj, latest[-1]) if latest else nj)
+
+    def place(pair: tuple[int | None, int | None, bool]) -> tuple[float, int]:
+        i, j, _ = pair
+        if j is not None:
+            return (float(j), 0)
+        assert i is not None
+        before = bisect.bisect_left(olds, i)  # the matched pieces with an old place below i
+        return ((latest[before - 1] if before else -1) + 0.5, i)
+
+    return place
 
 
 # ---- the pieces of a rubric ---------------------------------------------------------------------
@@ -615,13 +643,15 @@ class _Differ:
             if i is not None and _item_likeness(old[i].item, placed.item) >= 0.5:
                 matched[j] = i
         taken = set(matched.values())
+        unmatched_new = [j for j in range(len(new)) if j not in matched]
+        unmatched_old = [i for i in range(len(old)) if i not in taken]
+        # every pair is scored for a renumbered item, within the same bound as `align`'s
+        scoring = len(unmatched_new) * len(unmatched_old) <= MAX_SCORED_PAIRS
         candidates = sorted(
             (
                 (_item_likeness(old[i].item, new[j].item), i, j)
-                for j in range(len(new))
-                if j not in matched
-                for i in range(len(old))
-                if i not in taken
+                for j in (unmatched_new if scoring else [])
+                for i in unmatched_old
             ),
             key=lambda found: (-found[0], found[2], found[1]),
         )
