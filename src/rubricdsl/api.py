@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from types import MappingProxyType
 
 import attrs
@@ -31,10 +31,26 @@ from rubricdsl.transform import to_ast
 
 @attrs.frozen
 class Rubric:
-    """A compiled rubric: immutable, so one object serves many evaluations and threads."""
+    """A compiled rubric: immutable, so one object serves many evaluations and threads.
+
+    It pickles (to send it to worker processes or a cluster) as the text it was compiled from,
+    its source name and its limits, and is compiled again from them when unpickled: the copy
+    equals the original (`==` compares the checked model, its warnings and the evaluation tree)
+    and scores every district the same. `text` is None for a Rubric made by hand from a model,
+    which does not pickle."""
 
     checked: CheckedRubric
     tree: RubricTree
+    text: str | None = attrs.field(default=None, eq=False, repr=False)
+    limits: Limits = attrs.field(default=DEFAULT_LIMITS, eq=False, repr=False)
+
+    def __reduce__(self) -> tuple[Callable[[str, str, Limits], Rubric], tuple[str, str, Limits]]:
+        if self.text is None:
+            raise TypeError(
+                "a Rubric made without its source text cannot be pickled: make it with "
+                "rubricdsl.load or rubricdsl.loads"
+            )
+        return loads, (self.text, self.source_name, self.limits)
 
     @property
     def title(self) -> str:
@@ -130,7 +146,7 @@ def loads(text: str, source_name: str = "<string>", limits: Limits = DEFAULT_LIM
     if parsed.errors or parsed.tree is None:
         raise RubricSyntaxError(_with_compile_errors(parsed, text, source_name))
     checked = check(to_ast(parsed.tree), text, source_name)
-    return Rubric(checked, compile_tree(checked))
+    return Rubric(checked, compile_tree(checked), text, limits)
 
 
 def _with_compile_errors(parsed: Parsed, text: str, source_name: str) -> list[Diagnostic]:
