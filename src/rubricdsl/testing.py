@@ -1,5 +1,7 @@
 """Property-based testing of a rubric, for its authors and for tools built on rubricdsl:
-hypothesis strategies drawn from a compiled rubric, and the properties every rubric keeps.
+hypothesis strategies drawn from a compiled rubric, the properties every rubric keeps, and
+`rubrics()`, random valid rubric texts of every construct for tools that read or write the
+language (formatters, exporters, editors; defined in rubricdsl.generate).
 
 Needs hypothesis (`pip install 'rubricdsl[testing]'`). See docs/testing.md."""
 
@@ -15,6 +17,7 @@ from hypothesis import strategies as st
 from rubricdsl import ast
 from rubricdsl.api import Rubric
 from rubricdsl.errors import IndicatorError
+from rubricdsl.generate import rubrics
 from rubricdsl.model import IndicatorSpec
 from rubricdsl.trace import GroupTrace, Result
 
@@ -299,6 +302,7 @@ __all__ = [
     "check_all",
     "indicator_sets",
     "invalid_indicator_sets",
+    "rubrics",
     "thresholds",
     "value_of",
 ]
