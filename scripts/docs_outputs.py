@@ -1,6 +1,11 @@
-"""Keep the commands' output in docs/districts.md real: run every ```console block's
-`$ rubricdsl …` command (from a folder holding copies of rubrics/ and examples/, in a fixed
-environment) and write what it printed under it.
+"""Keep the commands' output in docs/districts.md and docs/authoring.md real: run every
+```console block's `$ rubricdsl …` command (from a folder holding copies of rubrics/ and
+examples/, in a fixed environment) and write what it printed under it.
+
+A walkthrough may show a command on a file as it stood before a step: a comment
+`<!-- docs-outputs: in PATH replace "OLD" with "NEW" -->` changes the folder's copy of PATH
+for the blocks after it (the strings are JSON strings; OLD must occur exactly once), and
+`<!-- docs-outputs: restore PATH -->` puts the repository's file back.
 
     .venv/bin/python scripts/docs_outputs.py          # rewrite the outputs
     .venv/bin/python scripts/docs_outputs.py --check  # exit 1 if one differs (tests run this)
@@ -9,6 +14,7 @@ environment) and write what it printed under it.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import re
 import shlex
@@ -19,8 +25,13 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCUMENTS = [ROOT / "docs" / "districts.md"]
+DOCUMENTS = [ROOT / "docs" / "districts.md", ROOT / "docs" / "authoring.md"]
 BLOCK = re.compile(r"```console\n(?P<body>.*?)```", re.DOTALL)
+_STRING = r'"(?:[^"\\]|\\.)*"'
+STEP = re.compile(
+    rf"<!-- docs-outputs: (?:in (?P<path>\S+) replace (?P<old>{_STRING}) with (?P<new>{_STRING})"
+    r"|restore (?P<restored>\S+)) -->"
+)
 
 
 def commands_of(body: str) -> list[str]:
@@ -76,17 +87,43 @@ def run(command: str, folder: Path) -> str:
 
 
 def rendered(text: str, folder: Path) -> str:
-    def one(match: re.Match[str]) -> str:
-        body = match.group("body")
-        if not body.startswith("$ rubricdsl"):
-            return match.group(0)
-        parts = []
-        lines = command_lines(body)
-        for command, shown in zip(commands_of(body), _grouped(lines), strict=True):
-            parts.append("\n".join(shown) + "\n" + run(command, folder))
-        return "```console\n" + "".join(parts) + "```"
+    """The text with each console block's output run anew, the steps before it applied to the
+    folder's files in the order written."""
+    pieces = []
+    end = 0
+    for match in re.finditer(f"{STEP.pattern}|{BLOCK.pattern}", text, re.DOTALL):
+        pieces.append(text[end : match.start()])
+        end = match.end()
+        if match.group("body") is None:
+            _step(match, folder)
+            pieces.append(match.group(0))
+        else:
+            pieces.append(_block(match.group("body"), match.group(0), folder))
+    return "".join(pieces) + text[end:]
 
-    return BLOCK.sub(one, text)
+
+def _block(body: str, whole: str, folder: Path) -> str:
+    if not body.startswith("$ rubricdsl"):
+        return whole
+    parts = []
+    lines = command_lines(body)
+    for command, shown in zip(commands_of(body), _grouped(lines), strict=True):
+        parts.append("\n".join(shown) + "\n" + run(command, folder))
+    return "```console\n" + "".join(parts) + "```"
+
+
+def _step(match: re.Match[str], folder: Path) -> None:
+    """A walkthrough's change to a file of the folder, or the file put back."""
+    if match.group("restored") is not None:
+        name = match.group("restored")
+        shutil.copyfile(ROOT / name, folder / name)
+        return
+    path = folder / match.group("path")
+    old, new = json.loads(match.group("old")), json.loads(match.group("new"))
+    content = path.read_text(encoding="utf-8")
+    if content.count(old) != 1:
+        raise SystemExit(f"{match.group(0)}: the text occurs {content.count(old)} times, not once")
+    path.write_text(content.replace(old, new), encoding="utf-8")
 
 
 def _grouped(lines: list[str]) -> list[list[str]]:

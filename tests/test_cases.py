@@ -277,14 +277,16 @@ def test_a_missing_path(capsys: pytest.CaptureFixture[str]) -> None:
     assert "no such file or folder" in err
 
 
-def test_the_2020_rubrics_pass_at_full_coverage(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_repository_s_rubrics_pass_at_full_coverage(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     code, out, err = run(capsys, "rubrics/", "examples/rubrics/", "--min-coverage", "100")
     assert code == 0, out + err
     assert "FAIL" not in out
     assert "coverage of rubrics/2020/anhui-quality-county.rubric" in out
     assert "coverage of rubrics/2020/anhui-six-ones.rubric" in out
-    assert out.count("100.0%") == 8
-    assert "examples/rubrics/: no case files" in out
+    assert "coverage of examples/rubrics/2021-draft.rubric" in out
+    assert out.count("100.0%") == 12  # four measures of each of the three
 
 
 def test_coverage_of_the_2020_table_in_numbers() -> None:

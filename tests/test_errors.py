@@ -66,7 +66,7 @@ SYNTAX = [
         '10 when n = 1 "x"',
         7,
         15,
-        ["unexpected character '='", "a comparison"],
+        ["unexpected '='", "a comparison"],
         "a single = is not a comparison",
     ),
     (

@@ -54,8 +54,9 @@ def ast_of(text: str) -> Any:
 
 
 # A rubric's pieces: strings first (a `#` in a string is not a comment), comments, comparisons,
-# punctuation, and the runs of anything else (words, numbers, item ids).
-PIECES = re.compile(r'"(?:[^"\\\n]|\\["\\])*"|#[^\n]*|>=|<=|==|!=|[<>(){}:,]|[^\s"#(){}:,<>=!]+')
+# punctuation (`=` of a derived indicator too), and the runs of anything else (words, numbers,
+# item ids).
+PIECES = re.compile(r'"(?:[^"\\\n]|\\["\\])*"|#[^\n]*|>=|<=|==|!=|[<>(){}:,=]|[^\s"#(){}:,<>=!]+')
 
 
 def pieces(text: str) -> list[str]:
@@ -292,6 +293,35 @@ def test_diff_shows_the_change_and_writes_nothing(
     assert '-category "c" 2 { item 1 "i" 2 { 2 when a "x" } }\n' in out
     assert '+    2 when a  "x"\n' in out
     assert path.read_text(encoding="utf-8") == MESSY
+
+
+def test_diff_of_one_row_in_a_long_rubric_shows_that_row_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """difflib's junk heuristic would show the unchanged `}` lines of a long file as changed."""
+    source = ROOT / "rubrics" / "2020" / "anhui-quality-county.rubric"
+    tidy = source.read_text(encoding="utf-8")
+    row = '3 when central_media_coverage  "'
+    path = tmp_path / "one-row.rubric"
+    path.write_text(tidy.replace(row, row.replace("  ", " ")), encoding="utf-8")
+    assert main(["fmt", "--diff", str(path)]) == 0
+    out = capsys.readouterr().out
+    changed = [line for line in out.splitlines()[2:] if line[:1] in "+-"]
+    assert [line[:1] for line in changed] == ["-", "+"]
+    assert changed[1][1:].strip().startswith(row)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.sampled_from("abc}"), max_size=30), st.data())
+def test_the_diff_is_difflib_s_on_short_files(before: list[str], data: st.DataObject) -> None:
+    import difflib
+
+    from rubricdsl.commands.fmt import _unified
+
+    old = [line + "\n" for line in before]
+    new = data.draw(st.lists(st.sampled_from(["a\n", "b\n", "x\n", "}\n"]), max_size=30))
+    expected = list(difflib.unified_diff(old, new, "o", "n"))
+    assert list(_unified(old, new, "o", "n")) == expected
 
 
 def test_plain_rewrites_what_changes_keeping_the_mode(

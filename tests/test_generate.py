@@ -34,6 +34,10 @@ CONSTRUCTS = frozenset(
             "bool", "count", "percent", "score", "amount", "number", "series", "enum"
         )),
         "or na", "label", "level label", "two indicators blocks",
+        # derived indicators and the rubric's rounding rule
+        "derived ratio", "derived sum", "derived difference", "derived change",
+        "derived from a derived one", "derived from a series point", "derived or na",
+        *(f"derived rounding {mode}" for mode in ("half-up", "half-even", "down", "up")),
         # structure
         "category", "category cap", "bonus category", "group", "group total", "item",
         "bare id", "quoted id", "item cap",
@@ -62,7 +66,7 @@ CONSTRUCTS = frozenset(
 
 
 # `rounding down` (the default, so the AST cannot tell); an item's or task's id as written
-ROUNDING = re.compile(r"\brounding (down|up|exact)\b")
+ROUNDING = re.compile(r"\brounding (down|up|exact)\b(?! to)")
 ITEM_ID = re.compile(r"^\s*(?:item|task) (\"(?:[^\"\\]|\\.)*\"|\S+)", re.MULTILINE)
 
 
@@ -180,7 +184,11 @@ def features(text: str) -> set[str]:
         seen.add("two indicators blocks")
     for item_id in ITEM_ID.findall(text):
         seen.add("quoted id" if item_id.startswith('"') else "bare id")
+    seen |= {f"derived rounding {rounding.mode}" for rounding in file.roundings}
+    derived = {d.name for d in file.declarations if d.derivation is not None}
     for declaration in file.declarations:
+        if declaration.derivation is not None:
+            seen |= _derivation_features(declaration, derived)
         seen.add(f"type {declaration.type.name}")
         if declaration.allows_na:
             seen.add("or na")
@@ -229,6 +237,19 @@ def features(text: str) -> set[str]:
                 seen.add("veto at most")
         if isinstance(node, ast.Comparison):
             seen |= _comparison_kinds(rubric, node)
+    return seen
+
+
+def _derivation_features(declaration: ast.Declaration, derived: set[str]) -> set[str]:
+    assert declaration.derivation is not None
+    seen = {f"derived {declaration.derivation.function}"}
+    for operand in declaration.derivation.inputs:
+        if isinstance(operand, ast.SeriesPoint):
+            seen.add("derived from a series point")
+        elif operand.name in derived:
+            seen.add("derived from a derived one")
+    if declaration.allows_na:
+        seen.add("derived or na")
     return seen
 
 
@@ -309,6 +330,7 @@ def test_any_wording_is_written_as_a_string_of_the_language(text: str) -> None:
         vetoes=False,
         requirements=False,
         deductions=False,
+        derived=False,
     )
 )
 def test_the_options_leave_out_what_they_say(text: str) -> None:
@@ -316,7 +338,9 @@ def test_the_options_leave_out_what_they_say(text: str) -> None:
     left_out = {
         name
         for name in CONSTRUCTS
-        if name.startswith(("grade", "checklist", "task", "veto", "require", "na ", "deductions"))
+        if name.startswith(
+            ("grade", "checklist", "task", "veto", "require", "na ", "deductions", "derived")
+        )
         or name in {"or na", "no base", "lowest", "fixed negative", "per negative"}
     }
     assert not seen & left_out, seen & left_out
@@ -336,10 +360,10 @@ def test_the_sizes_bound_the_rubric(text: str) -> None:
     assert len(items[0].rules) == 1
 
 
-def test_over_120_draws_every_construct_appears() -> None:
+def test_over_200_draws_every_construct_appears() -> None:
     seen: set[str] = set()
 
-    @settings(max_examples=120, deadline=None, database=None, derandomize=True)
+    @settings(max_examples=200, deadline=None, database=None, derandomize=True)
     @given(rubrics(comments=True, canonical=False))
     def collect(text: str) -> None:
         seen.update(features(text))

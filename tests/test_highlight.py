@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from pygments.lexers import get_lexer_by_name, get_lexer_for_filename
-from pygments.token import Comment, Keyword, Name, Number, Operator, String
+from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation, String
 
 from rubricdsl import highlight
 from rubricdsl.highlight import RubricLexer, colour_wanted, highlight_excerpts
@@ -37,7 +37,7 @@ def test_each_part_of_a_rule_has_its_kind():
 
 def test_every_word_of_the_grammar_is_highlighted():
     grammar = (ROOT / "grammars" / "rubric.lark").read_text(encoding="utf-8")
-    literals = set(re.findall(r'"([a-z]+)"', grammar))
+    literals = set(re.findall(r'"([a-z]+(?:-[a-z]+)?)"', grammar))
     known = {
         *highlight.STRUCTURE,
         *highlight.RULES,
@@ -47,6 +47,23 @@ def test_every_word_of_the_grammar_is_highlighted():
         *highlight.CONSTANTS,
     }
     assert literals - known == set()
+
+
+def test_derived_indicator_functions_are_builtins_only_before_a_parenthesis():
+    found = kinds(
+        "rounding half-up to 2 places\n"
+        "indicators {\n  rate: percent = ratio(part, whole)\n  change: number = change(s)\n}\n"
+    )
+    assert (Name.Builtin, "ratio") in found
+    assert (Name.Builtin, "change") in found and (Name.Variable, "change") in found
+    assert (Keyword, "half-up") in found and (Keyword, "places") in found
+    assert (Punctuation, "=") in found
+
+
+def test_the_lexer_knows_every_function_of_derived_indicators():
+    from rubricdsl.model import FUNCTIONS
+
+    assert set(highlight.DERIVING) == set(FUNCTIONS)
 
 
 def test_the_repository_rubrics_lex_without_errors():

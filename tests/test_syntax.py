@@ -270,7 +270,7 @@ HINTS = [
         "comma between declarations",
         # `a` is used, its declaration broken: the syntax error is the only error
         rubric_text('10 when a "x"', "a: bool, b: count"),
-        '<string>:4:21: error: unexpected \',\': expected "or", "}", a quoted "string" '
+        '<string>:4:21: error: unexpected \',\': expected "=", "or", "}", a quoted "string" '
         "or an indicator name (lowercase ascii, digits, _)",
         "declarations are separated by spaces or newlines, not commas: a: bool  b: count",
     ),
@@ -376,7 +376,7 @@ def test_three_unrelated_syntax_errors_are_all_reported():
     assert [d.code for d in error.diagnostics] == ["syntax"] * 3
     messages = [str(d).splitlines()[0] for d in error.diagnostics]
     assert messages == [
-        'three.rubric:6:15: error: unexpected \',\': expected "or", "}", a quoted "string" '
+        'three.rubric:6:15: error: unexpected \',\': expected "=", "or", "}", a quoted "string" '
         "or an indicator name (lowercase ascii, digits, _)",
         'three.rubric:10:16: error: unexpected character \'≥\': expected "and", "or", '
         'a comparison (>= > == != <= <) or a quoted "string"',

@@ -182,7 +182,7 @@ def test_the_message_lists_them_in_order_and_counts_them():
         rubricdsl.loads(FIVE, "five.rubric")
     lines = [line for line in str(caught.value).splitlines() if line.startswith("five.rubric:")]
     assert lines == [
-        'five.rubric:6:15: error: unexpected \',\': expected "or", "}", a quoted "string" '
+        'five.rubric:6:15: error: unexpected \',\': expected "=", "or", "}", a quoted "string" '
         "or an indicator name (lowercase ascii, digits, _)",
         'five.rubric:10:16: error: unexpected character \'≥\': expected "and", "or", '
         'a comparison (>= > == != <= <) or a quoted "string"',

@@ -76,8 +76,19 @@ IndicatorType = (
 
 
 @attrs.frozen
+class Derivation:
+    """`= ratio(a, b)`: how a derived indicator is computed from others (the function's name
+    as written; the checker knows which exist)."""
+
+    function: str
+    inputs: tuple[Reference | SeriesPoint, ...]
+    span: Span
+    function_span: Span
+
+
+@attrs.frozen
 class Declaration:
-    """`name: type [or na] ["label"]` inside an `indicators { }` block."""
+    """`name: type [= function(inputs)] [or na] ["label"]` inside an `indicators { }` block."""
 
     name: str
     type: IndicatorType
@@ -85,6 +96,17 @@ class Declaration:
     label: str | None
     span: Span
     name_span: Span
+    derivation: Derivation | None = None  # None: the district reports it
+
+
+@attrs.frozen
+class Rounding:
+    """`rounding half-up to 2 places`: how every derived value is rounded, before any condition
+    reads it."""
+
+    mode: str  # half-up | half-even | down | up
+    places: Decimal
+    span: Span
 
 
 # ---- conditions -------------------------------------------------------------------
@@ -406,6 +428,7 @@ class RubricFile:
     grades: tuple[Grades, ...] = ()  # at most one; the checker says so
     deductions: tuple[Deductions, ...] = ()  # from the total
     checklists: tuple[Checklist, ...] = ()
+    roundings: tuple[Rounding, ...] = ()  # at most one; the checker says so
 
     def tasks(self) -> Iterator[Task]:
         for checklist in self.checklists:

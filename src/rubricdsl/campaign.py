@@ -32,13 +32,17 @@ def _same_type(first: IndicatorSpec, second: IndicatorSpec) -> bool:
 
 def shared_indicators(rubrics: Sequence[Rubric]) -> dict[str, IndicatorSpec]:
     """Every indicator any of the rubrics declares, once (the first declaration, in the order
-    given). A name two rubrics declare differently is a RubricsDisagreeError naming both."""
+    given; a reported one before a derived one, which a rubric computes from others). A name two
+    rubrics declare differently is a RubricsDisagreeError naming both."""
     found: dict[str, IndicatorSpec] = {}
     declared_in: dict[str, Rubric] = {}
     for rubric in rubrics:
         for name, spec in rubric.indicators.items():
             first = found.get(name)
-            if first is None:
+            if first is not None and first.derived and not spec.derived:
+                found[name] = spec  # the data reports it for this rubric
+                declared_in[name] = rubric
+            elif first is None:
                 found[name] = spec
                 declared_in[name] = rubric
             elif not _same_type(first, spec):
@@ -103,6 +107,8 @@ def evaluate_all(
     results = []
     for rubric in rubrics:
         own, allowed = own_data(rubric, given, reported)
+        # a value another rubric reads is not one this rubric computes
+        own = {n: v for n, v in own.items() if known[n].derived or not rubric.indicators[n].derived}
         backing = {name: refs for name, refs in references.items() if name in rubric.indicators}
         on_site = overrides_for(rubric, rubrics, overrides)
         results.append(rubric.evaluate(own, allowed, evidence=backing, overrides=on_site))

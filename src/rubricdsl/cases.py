@@ -16,12 +16,13 @@ from rubricdsl import ast
 from rubricdsl.api import Rubric, load
 from rubricdsl.campaign import own_data
 from rubricdsl.datafile import DataFile, read_data, read_yaml
+from rubricdsl.derive import read_with_derived
 from rubricdsl.errors import RubricError
 from rubricdsl.escape import clip, escape
 from rubricdsl.evaltree import COMPARE, severest
 from rubricdsl.files import read_text
 from rubricdsl.i18n import speaking
-from rubricdsl.inputs import NotApplicable, Reading, read_indicators
+from rubricdsl.inputs import NotApplicable, Reading
 from rubricdsl.limits import DEFAULT_LIMITS, Limits
 from rubricdsl.model import IndicatorSpec, fmt, items_of, rule_reach
 from rubricdsl.trace import (
@@ -320,7 +321,7 @@ def evaluate_case(rubric: Rubric, case: Case, files: DataFiles) -> Evaluation:
             result = rubric.evaluate(indicators, reported)  # type: ignore[arg-type]
         except RubricError as error:
             return Evaluation(None, {}, {}, str(error))
-        readings = read_indicators(rubric.checked.indicators, indicators)
+        readings = read_with_derived(rubric.checked.indicators, indicators)
     return Evaluation(result, readings, {str(k): str(v) for k, v in reported.items()})
 
 

@@ -12,10 +12,19 @@ from typing import TYPE_CHECKING, Any, Protocol, cast
 import attrs
 
 from rubricdsl import ast
+from rubricdsl.derive import Derived, derive, derived_specs
 from rubricdsl.errors import Diagnostic
 from rubricdsl.exact import divide_half_up, exactly
 from rubricdsl.inputs import NotApplicable, Reading
-from rubricdsl.model import CheckedRubric, fmt, items_of, na_allowed, reportable, rule_reach
+from rubricdsl.model import (
+    CheckedRubric,
+    IndicatorSpec,
+    fmt,
+    items_of,
+    na_allowed,
+    reportable,
+    rule_reach,
+)
 from rubricdsl.trace import (
     CAPPED,
     MET,
@@ -200,12 +209,26 @@ class OnSite:
 
     evidence: Mapping[str, tuple[str, ...]] = MappingProxyType({})
     overrides: Mapping[tuple[str, int | None], Override] = MappingProxyType({})
+    # how each derived value was computed: its own line, then those of the derived values it
+    # was computed from directly (RubricTree.evaluate sets them)
+    derivations: Mapping[str, tuple[str, ...]] = MappingProxyType({})
+    # what each derived indicator is computed from: their evidence backs it
+    grounds: Mapping[str, tuple[str, ...]] = MappingProxyType({})
 
     def evidence_for(self, reads: tuple[str, ...]) -> Evidence:
-        """The references behind the values read, for those that have any, in the order read."""
+        """The references behind the values read (and behind the inputs of the derived ones),
+        for those that have any, in the order read."""
         if not self.evidence:
             return ()
+        if self.grounds:
+            reads = tuple(dict.fromkeys(n for r in reads for n in (r, *self.grounds.get(r, ()))))
         return tuple((name, self.evidence[name]) for name in reads if name in self.evidence)
+
+    def derivations_for(self, reads: tuple[str, ...]) -> Evidence:
+        """How the derived values read were computed, in the order read."""
+        if not self.derivations:
+            return ()
+        return tuple((n, self.derivations[n]) for n in reads if n in self.derivations)
 
 
 NO_SITE = OnSite()
@@ -302,6 +325,7 @@ class RuleNode:
             lost=lost,
             na_reason=na_reason,
             evidence=site.evidence_for(self.reads),
+            derived=site.derivations_for(self.reads),
         )
 
 
@@ -525,8 +549,9 @@ class RequirementNode:
         status = gate_status(self.condition, readings)
         values = values_read(readings, self.reads)
         evidence = site.evidence_for(self.reads)
+        derived = site.derivations_for(self.reads)
         return RequirementTrace(
-            self.text, self.line, self.column, status, values, self.scope, evidence
+            self.text, self.line, self.column, status, values, self.scope, evidence, derived
         )
 
 
@@ -568,6 +593,7 @@ class VetoNode:
             self.downgrade,
             self.at_most,
             site.evidence_for(self.reads),
+            site.derivations_for(self.reads),
         )
 
 
@@ -1032,6 +1058,9 @@ class RubricTree:
     # what a data file may report 合理缺项 (`na allowed`): name → where it stands
     reportable: Mapping[str, str] = MappingProxyType({})
     tasks: tuple[TaskNode, ...] = ()
+    # the derived indicators, each after those it reads, and what each is computed from
+    derived: tuple[IndicatorSpec, ...] = ()
+    grounds: Mapping[str, tuple[str, ...]] = MappingProxyType({})
 
     def item_nodes(self) -> dict[str, ItemNode]:
         """Every item by its id, in the order written (the checker made the ids unique)."""
@@ -1047,7 +1076,13 @@ class RubricTree:
         self, readings: Readings, reported: Reported = NOTHING_REPORTED, site: OnSite = NO_SITE
     ) -> Result:
         """Score the readings; `site` brings the evidence and the reviewers' overrides, checked
-        already except against the readings (rubricdsl.overrides checks the result for that)."""
+        already except against the readings (rubricdsl.overrides checks the result for that).
+        The derived indicators are computed here, from the readings of their inputs (any value
+        the readings hold for them is replaced); IndicatorError when one cannot be."""
+        computed: tuple[Derived, ...] = ()
+        if self.derived:
+            readings, computed = derive(self.derived, readings)
+            site = attrs.evolve(site, derivations=self._derivations(computed), grounds=self.grounds)
         categories = tuple(
             category.evaluate(readings, reported, site) for category in self.categories
         )
@@ -1092,6 +1127,18 @@ class RubricTree:
             tasks=tasks,
             evidence=MappingProxyType(dict(site.evidence)),
             overrides=_overrides_applied(categories, site),
+            derived=MappingProxyType({d.name: derivation_line(d) for d in computed}),
+        )
+
+    def _derivations(self, computed: tuple[Derived, ...]) -> Mapping[str, tuple[str, ...]]:
+        """For each derived value, how it was computed, then how the derived values it was
+        computed from were."""
+        lines = {d.name: derivation_line(d) for d in computed}
+        return MappingProxyType(
+            {
+                name: (line, *(lines[g] for g in self.grounds.get(name, ()) if g in lines))
+                for name, line in lines.items()
+            }
         )
 
 
@@ -1322,6 +1369,19 @@ def _collect(node: object, indicators: Mapping[str, object], found: dict[str, No
             _collect(getattr(node, field.name), indicators, found)
 
 
+def derivation_line(derived: Derived) -> str:
+    """`rate = a / b = 18 / 20 = 90.00%, half-up to 2 places`, or `rate: <why not applicable>`."""
+    joint = ": " if isinstance(derived.value, NotApplicable) else " = "
+    return f"{derived.name}{joint}{derived.explanation}"
+
+
+def grounds_of(derived: tuple[IndicatorSpec, ...]) -> Mapping[str, tuple[str, ...]]:
+    """What each derived indicator is computed from, in the order written: its own inputs only
+    (not theirs in turn), so that what a trace holds grows with the rubric's text, not with the
+    square of a long chain of derived indicators."""
+    return MappingProxyType({s.name: s.formula.names() for s in derived if s.formula is not None})
+
+
 def compile_tree(checked: CheckedRubric) -> RubricTree:
     """Compile a checked rubric into its evaluation tree."""
     compiler = _Compiler(checked)
@@ -1341,6 +1401,7 @@ def compile_tree(checked: CheckedRubric) -> RubricTree:
         )
         grades = GradeScale(scale.basis, bands, scale.bands[-1].name)
     deductions = compiler.deductions(checked.file.deductions)
+    derived = derived_specs(checked.indicators)
     return RubricTree(
         info,
         categories,
@@ -1352,4 +1413,6 @@ def compile_tree(checked: CheckedRubric) -> RubricTree:
         # the checker made the names unique
         MappingProxyType({name: where for name, where, _ in reportable(checked.file)}),
         compiler.tasks(checked.file),
+        derived,
+        grounds_of(derived),
     )

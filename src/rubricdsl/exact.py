@@ -17,6 +17,7 @@ from decimal import (
     Underflow,
     localcontext,
 )
+from fractions import Fraction
 from typing import ParamSpec, TypeVar
 
 # The limits keep every number below 10^15 with at most 1,000 places after the point, so a
@@ -57,6 +58,24 @@ def exactly(function: Callable[P, R]) -> Callable[P, R]:
             return function(*args, **kwargs)
 
     return wrapper
+
+
+def divide_rounded(numerator: Decimal, denominator: Decimal, places: int, mode: str) -> Decimal:
+    """numerator / denominator rounded once to `places` decimals: `half-up` (ties away from
+    zero), `half-even` (ties to the even digit), `down` (toward zero) or `up` (away from zero).
+    Worked in integers, so the context's precision never rounds an intermediate."""
+    exact = Fraction(numerator) / Fraction(denominator) * 10**places
+    whole, rest = divmod(abs(exact.numerator), exact.denominator)
+    twice = 2 * rest
+    bump = {
+        "half-up": twice >= exact.denominator,
+        "half-even": twice > exact.denominator or (twice == exact.denominator and whole % 2 == 1),
+        "down": False,
+        "up": rest > 0,
+    }[mode]
+    whole += int(bump)
+    with localcontext(EXACT):
+        return Decimal(-whole if exact < 0 else whole).scaleb(-places)
 
 
 def divide_half_up(numerator: Decimal, denominator: Decimal, places: int) -> Decimal:

@@ -47,7 +47,8 @@ _ROWS = frozenset(
 _WITH_POINTS = frozenset({"fixed", "always", "per_unit", "proportional", "tier"})
 _WHEN = frozenset({"fixed", "tier"})  # `points when …`: their points padded to one width
 _GRADES = frozenset({"grade_band", "grade_rest"})
-# Words written right before their "(": amount("万元"), series(3), enum(…), last(x), …
+# Words written right before their "(": amount("万元"), series(3), enum(…), last(x), … (and
+# the functions of derived indicators, which are names: ratio(a, b))
 _CALLS = frozenset({"amount", "series", "enum", "last", "previous", "decreasing", "increasing"})
 _COMMENT = re.compile(r"#[^\n]*")
 
@@ -210,13 +211,15 @@ class _Layout:
     def _join(self, ids: Sequence[int]) -> str:
         parts: list[str] = []
         previous = ""
+        previous_type = ""
         for i in ids:
             value = str(self.tokens[i])
             if parts and value not in (")", ",", ":") and previous != "(":
-                if not (value == "(" and previous in _CALLS):
+                # a name right before "(" is a derived indicator's function: `ratio(a, b)`
+                if not (value == "(" and (previous in _CALLS or previous_type == "NAME")):
                     parts.append(" ")
             parts.append(value)
-            previous = value
+            previous, previous_type = value, self.tokens[i].type
         return "".join(parts)
 
     def _width(self, i: int | None) -> int:

@@ -10,9 +10,11 @@ from typing import Any, cast
 import attrs
 
 from rubricdsl.api import Rubric
+from rubricdsl.derive import derived_specs, inverse, read_with_derived, recompute
 from rubricdsl.errors import IndicatorError, IndicatorProblem, RubricArgumentError
 from rubricdsl.escape import clip
 from rubricdsl.evaltree import (
+    COMPARE,
     AllTrue,
     AlwaysScore,
     AnyTrue,
@@ -47,7 +49,7 @@ from rubricdsl.inputs import (
     unknown_indicator,
 )
 from rubricdsl.limits import DEFAULT_LIMITS
-from rubricdsl.model import IndicatorSpec, fmt, tidy
+from rubricdsl.model import IndicatorSpec, Input, fmt, tidy
 from rubricdsl.overrides import Override, OverrideError
 from rubricdsl.trace import (
     NOT_APPLICABLE,
@@ -494,6 +496,16 @@ class WhatIf:
         return item_deltas(self.before, self.after)
 
     @property
+    def derived(self) -> dict[str, tuple[str, str]]:
+        """Each derived value the changes moved: how it was computed before, and after."""
+        before = self.before.derived
+        return {
+            name: (before.get(name, ""), line)
+            for name, line in self.after.derived.items()
+            if before.get(name) != line
+        }
+
+    @property
     @exactly
     def difference(self) -> Decimal:
         return self.after.total - self.before.total
@@ -513,6 +525,11 @@ class WhatIf:
                 "bonus": fmt(bonus),
             },
             "items": [item.to_dict() for item in self.items],
+            **(
+                {"derived": {n: {"before": b, "after": a} for n, (b, a) in self.derived.items()}}
+                if self.derived
+                else {}
+            ),
         }
 
 
@@ -573,12 +590,17 @@ def alt_key(alt: Mapping[str, tuple[Value, tuple[Need, ...]]]) -> tuple[tuple[st
     return tuple(sorted((name, value) for name, (value, _) in alt.items()))
 
 
-def applied(readings: Readings, alt: Mapping[str, tuple[Value, tuple[Need, ...]]]) -> Readings:
+def applied(
+    readings: Readings,
+    alt: Mapping[str, tuple[Value, tuple[Need, ...]]],
+    derived: tuple[IndicatorSpec, ...] = (),
+) -> Readings:
+    """The readings with the changes of `alt`, and the `derived` values computed anew."""
     if not alt:
         return readings
     changed = dict(readings)
     changed.update({name: value for name, (value, _) in alt.items()})
-    return changed
+    return recompute(derived, changed) if derived else changed
 
 
 def _unique(alts: list[Alt]) -> list[Alt]:
@@ -641,6 +663,7 @@ class Solver:
 
     def __init__(self, specs: Mapping[str, IndicatorSpec]) -> None:
         self.specs = specs
+        self.derived = derived_specs(specs)
         self.blocked: Blocked | None = None
 
     def block(self, blocked: Blocked) -> list[Alt]:
@@ -676,7 +699,11 @@ class Solver:
     def meet(
         self, operand: Operand, op: str, bound: Value, readings: Readings
     ) -> tuple[str, Value, Value] | None:
-        """(indicator, its new value, the operand's new value) meeting `operand OP bound`."""
+        """(indicator, its new value, the operand's new value) meeting `operand OP bound`; for
+        a derived indicator, the indicator is its first input (`a` of `ratio(a, b)`, the last
+        year of `change(s)`)."""
+        if isinstance(operand, IndicatorValue) and self.specs[operand.name].derived:
+            return self.meet_derived(self.specs[operand.name], op, bound, readings)
         now = operand.value(readings)
         kind = self.operand_kind(operand)
         candidates: list[Value]
@@ -697,6 +724,35 @@ class Solver:
             if found is not None:
                 return found[0], found[1], candidate
         return None
+
+    def meet_derived(
+        self, spec: IndicatorSpec, op: str, bound: Value, readings: Readings
+    ) -> tuple[str, Value, Value] | None:
+        """`derived OP bound` met by changing the derived indicator's first input, which it
+        grows with: the input set to meet its own bound, worked back exactly through the
+        formula, then the derived value computed anew (rounded, as the rubric says) and kept
+        only if it meets the bound."""
+        formula = spec.formula
+        assert formula is not None
+        first = formula.inputs[0]
+        if formula.function == "change":
+            first = Input(first.name, -1)
+        if first.position == -2 or not isinstance(bound, Decimal) or op in ("==", "!="):
+            return None
+        inner_bound = inverse(formula, bound, readings, percent=spec.kind == "percent")
+        if inner_bound is None:
+            return None
+        inner: Operand = (
+            IndicatorValue(first.name) if first.position is None else SeriesValue(first.name, -1)
+        )
+        found = self.meet(inner, op, inner_bound, readings)
+        if found is None:
+            return None
+        name, whole, _ = found
+        value = recompute(self.derived, {**readings, name: whole})[spec.name]
+        if isinstance(value, NotApplicable) or not COMPARE[op](value, bound):
+            return None
+        return name, whole, value
 
     @staticmethod
     def name_of(operand: Operand) -> str:
@@ -737,13 +793,15 @@ class Solver:
         for part in parts:
             found: list[Alt] = []
             for alt in alts:
-                for more in self.solve(part, want, applied(readings, alt)):
+                for more in self.solve(part, want, applied(readings, alt, self.derived)):
                     found.append({**alt, **more})
             alts = _unique(found)
             if not alts:
                 return []
         kept = [
-            alt for alt in alts if all(part.truth(applied(readings, alt)) is want for part in parts)
+            alt
+            for alt in alts
+            if all(part.truth(applied(readings, alt, self.derived)) is want for part in parts)
         ]
         if not kept:
             return self.block(Blocked("contradiction"))
@@ -871,7 +929,8 @@ class Finder:
         self.reported = not_applicable
         self.overrides = overrides
         self.result = rubric.evaluate(indicators, not_applicable, overrides=overrides)
-        self.readings: dict[str, Reading] = read_indicators(rubric.indicators, indicators)
+        self.readings: dict[str, Reading] = read_with_derived(rubric.indicators, indicators)
+        self.derived = rubric.tree.derived
         self.cache: dict[tuple[tuple[str, Value], ...], Result | None] = {}
 
     # -- measuring ----------------------------------------------------------------------
@@ -1206,7 +1265,8 @@ class Finder:
         suggestion, added to the changes, would lower the total. (Rules no change wins are
         `out_of_reach`; one whose suggestion gains nothing is no loss.)"""
         unwinnable = {entry.rule.key[:2] for entry in out_of_reach}
-        final = applied(self.readings, {name: (value, ()) for name, value in chosen.items()})
+        everything = {name: (value, ()) for name, value in chosen.items()}
+        final = applied(self.readings, everything, self.derived)
         own = {ref.key[:2]: s for s in suggestions for ref in s.meets}
         found: list[RuleRef] = []
         for site in sites:
@@ -1238,7 +1298,7 @@ class Finder:
         """The way, if it changes something and the rule then reaches the target's level."""
         if not alt:
             return None
-        outcome = site.node.outcome(applied(self.readings, alt))
+        outcome = site.node.outcome(applied(self.readings, alt, self.derived))
         if outcome.status == NOT_APPLICABLE:
             return None
         if outcome.raw < target.level and not (target.partial and outcome.raw > site.raw):
@@ -1261,7 +1321,7 @@ class Finder:
                 attrs.evolve(ref, held=held_reason(self.result, after, ref)) for ref in refs
             )
         derived = {ref.key[:2] for ref in refs}
-        changed = applied(self.readings, group.alt)
+        changed = applied(self.readings, group.alt, self.derived)
         also = tuple(
             site.ref
             for site in gaps
@@ -1393,7 +1453,7 @@ class Finder:
         alts = [
             alt
             for alt in solver.solve(condition, want, self.readings)
-            if alt and condition.truth(applied(self.readings, alt)) is want
+            if alt and condition.truth(applied(self.readings, alt, self.derived)) is want
         ]
         gate = GateGap(kind, text, line, column, scope, values, condition_text(condition))
         if not alts:

@@ -156,6 +156,7 @@ class Options:
     vetoes: bool = True
     requirements: bool = True
     deductions: bool = True
+    derived: bool = True
     comments: bool = False
     canonical: bool = True
     max_categories: int = 3
@@ -265,6 +266,51 @@ class _Writer:
             type_text = "enum(" + ", ".join(written) + ")"
             return Indicator(name, kind, type_text, allows_na, label, levels=levels)
         return Indicator(name, kind, kind, allows_na, label)
+
+    def derived_indicators(self) -> list[Indicator]:
+        """One or two indicators computed from those declared before them (derived ones
+        included): `ratio` as a percent or a number, `sum` of counts, `difference`, `change` of
+        a series; `or na` where an input may be not applicable, and now and then besides."""
+        found: list[Indicator] = []
+        for _ in range(self.number(1, 2)):
+            one = self.derived_indicator(len(self.pool) + 1, found[-1] if found else None)
+            self.pool.append(one)
+            found.append(one)
+        return found
+
+    def derived_indicator(self, n: int, previous: Indicator | None) -> Indicator:
+        """The n-th indicator, derived; half the time from `previous` (a derived one), where
+        the function takes any number."""
+        counts = self.of_kind("count")
+        series = [s for s in self.of_kind("series") if s.length >= 2]
+        choices = ["ratio", "ratio", "difference", "sum"]  # every rubric declares a count
+        choices += ["change", "change"] * bool(series)
+        function = self.pick(choices)
+        if function == "change":
+            inputs: list[Indicator] = [self.pick(series)]
+            written = [inputs[0].name]
+            kind = "number"
+        elif function == "sum":
+            inputs = [self.pick(counts) for _ in range(self.number(2, 3))]
+            written = [i.name for i in inputs]
+            kind = "count" if self.chance(2) else "number"
+        else:
+            operands = self.number_operands()
+            chosen = [self.pick(operands), self.pick(operands)]
+            if previous is not None and previous.kind in NUMERIC and self.chance(2):
+                chosen[0] = (previous.name, previous.family)
+            written = [name for name, _ in chosen]
+            inputs = [self._indicator_of(name) for name in written]
+            kind = self.pick(("percent", "number")) if function == "ratio" else "number"
+        allows_na = any(i.allows_na for i in inputs) or (self.options.na and self.chance(4))
+        label = self.words() if self.chance(2) else None
+        formula = f"{function}({', '.join(written)})"
+        return Indicator(f"{PREFIX[kind]}_{n}", kind, f"{kind} = {formula}", allows_na, label)
+
+    def _indicator_of(self, operand: str) -> Indicator:
+        """The indicator an operand reads (`x`, or the series of `last(x)`)."""
+        name = operand.split("(")[-1].rstrip(")")
+        return next(i for i in self.pool if i.name == name)
 
     def of_kind(self, *kinds: str) -> list[Indicator]:
         return [indicator for indicator in self.pool if indicator.kind in kinds]
@@ -534,6 +580,11 @@ class _Writer:
     def rubric(self) -> str:
         self.pool = self.indicators()
         options = self.options
+        rounding: list[Line] = []
+        if options.derived and self.chance(2):
+            self.derived_indicators()
+            mode = self.pick(("half-up", "half-even", "down", "up"))
+            rounding = [Line(0, f"rounding {mode} to {self.number(0, 4)} places")]
         checklist_only = options.checklists and self.chance(8)
         statements: list[list[Line]] = []
         if options.grades and not checklist_only and self.chance(2):
@@ -564,6 +615,8 @@ class _Writer:
             if part
         ]
         statements = [*declarations, *statements]
+        if rounding:
+            statements.insert(self.number(0, len(statements)), rounding)
         if self.chance(4):  # the language takes statements in any order
             statements = list(self.draw(st.permutations(statements)))
         header = [Line(0, f"rubric {self.title(('质量强县评审评分表',))}")]
@@ -603,6 +656,7 @@ def rubrics(
     vetoes: bool = True,
     requirements: bool = True,
     deductions: bool = True,
+    derived: bool = True,
     comments: bool = False,
     canonical: bool = True,
     max_categories: int = 3,
@@ -626,6 +680,9 @@ def rubrics(
     - `deductions`: negative points in items, `lowest "…" { … }` graded deductions and
       `deductions { … }` blocks in categories and at the top level; without them no rule
       takes points away;
+    - `derived`: derived indicators (`rate: percent = ratio(a, b)`, `sum`, `difference`,
+      `change`, computed from indicators declared before them, derived ones included) with the
+      rubric's `rounding half-up|half-even|down|up to N places`;
     - `comments`: `# …` comments on lines of their own and at the end of lines;
     - `canonical`: the text as `rubricdsl fmt` lays it out (the default); False gives one
       statement a line, indented, nothing aligned;
@@ -656,6 +713,7 @@ def rubrics(
         vetoes=vetoes,
         requirements=requirements,
         deductions=deductions,
+        derived=derived,
         comments=comments,
         canonical=canonical,
         max_categories=max_categories,

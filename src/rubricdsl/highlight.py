@@ -30,10 +30,13 @@ STRUCTURE = (
 RULES = (
     "when", "always", "per", "of", "max", "above", "below", "rounding", "down", "up", "exact",
     "scaled", "by", "highest", "lowest", "veto", "downgrade", "at", "most", "require", "na",
-    "allowed", "otherwise", "on", "total",
+    "allowed", "otherwise", "on", "total", "to", "places", "half-up", "half-even",
 )  # fmt: skip
 LOGIC = ("and", "or", "not")
 FUNCTIONS = ("last", "previous", "decreasing", "increasing")
+# a derived indicator's function is a name before "(" (the grammar reserves no word for it)
+# (model.FUNCTIONS; a test keeps the two in step)
+DERIVING = ("ratio", "sum", "difference", "change")
 TYPES = ("bool", "count", "percent", "score", "amount", "number", "series", "enum")
 CONSTANTS = ("true", "false")
 # an item id as the table numbers it: 1, B1, 一.1, 十二 (the grammar's ITEM_ID)
@@ -59,6 +62,7 @@ class RubricLexer(RegexLexer):
             (words(RULES, suffix=r"\b"), Keyword),
             (words(LOGIC, suffix=r"\b"), Operator.Word),
             (words(FUNCTIONS, suffix=r"\b"), Name.Builtin),
+            (words(DERIVING, suffix=r"(?=\s*\()"), Name.Builtin),
             (words(TYPES, suffix=r"\b"), Keyword.Type),
             (words(CONSTANTS, suffix=r"\b"), Keyword.Constant),
             (r"-?[0-9]+(?:\.[0-9]+)?(?![0-9A-Za-z_.])", Number),
@@ -68,7 +72,7 @@ class RubricLexer(RegexLexer):
                 r"[0-9A-Za-z〇一二三四五六七八九十百千零][0-9A-Za-z〇一二三四五六七八九十百千零_.\-]*",
                 Name.Label,
             ),
-            (r"[{}():,]", Punctuation),
+            (r"[{}():,=]", Punctuation),
             (r".", Text),
         ]
     }

@@ -176,7 +176,8 @@ def _number(spec: IndicatorSpec, raw: object) -> Decimal:
     return value
 
 
-def _range_problem(spec: IndicatorSpec, value: Decimal) -> str | None:
+def range_problem(spec: IndicatorSpec, value: Decimal) -> str | None:
+    """What is wrong with a number as a value of `spec`'s kind; None when nothing is."""
     shown = clip(fmt(value), 40)
     if spec.kind == "count":
         if value != value.to_integral_value():
@@ -196,6 +197,8 @@ def _range_problem(spec: IndicatorSpec, value: Decimal) -> str | None:
 
 def read_value(spec: IndicatorSpec, raw: object) -> Reading:
     """One indicator's value checked against its declaration; InvalidValueError says why not."""
+    if spec.formula is not None:
+        raise InvalidValueError(computed_by_rubric(spec))
     if isinstance(raw, Mapping):
         return _not_applicable(spec, raw)
     if spec.kind == "bool":
@@ -215,7 +218,7 @@ def read_value(spec: IndicatorSpec, raw: object) -> Reading:
     if spec.kind == "series":
         return _series(spec, raw)
     value = _number(spec, raw)
-    problem = _range_problem(spec, value)
+    problem = range_problem(spec, value)
     if problem is not None:
         raise InvalidValueError(problem)
     return value
@@ -338,6 +341,10 @@ def read_indicators(
     problems = _Problems(limits.max_problems)
     readings: dict[str, Reading] = {}
     for name, spec in specs.items():
+        if spec.formula is not None:  # the evaluation computes it
+            if name in given:
+                problems.add(name, computed_by_rubric(spec))
+            continue
         if name not in given:
             problems.add(name, _("missing ({type})").format(type=describe(spec)))
             continue
@@ -394,6 +401,14 @@ def read_reported(
     if problems.found or problems.omitted:
         raise IndicatorError(problems.found, problems.omitted)
     return found
+
+
+def computed_by_rubric(spec: IndicatorSpec) -> str:
+    """What is said of a value given for a derived indicator: report its inputs instead."""
+    assert spec.formula is not None
+    return _("is computed by the rubric ({formula}): give {inputs} instead").format(
+        formula=spec.formula.text(), inputs=", ".join(spec.formula.names())
+    )
 
 
 def unknown_indicator(close: str | None) -> str:

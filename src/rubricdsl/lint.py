@@ -13,6 +13,7 @@ finding (R100).
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -24,7 +25,15 @@ from rubricdsl import ast
 from rubricdsl.errors import Diagnostic, diagnostic
 from rubricdsl.evaltree import COMPARE
 from rubricdsl.exact import exactly
-from rubricdsl.model import CheckedRubric, IndicatorSpec, constant_outcome, fmt, item_limit, tidy
+from rubricdsl.model import (
+    CheckedRubric,
+    IndicatorSpec,
+    constant_outcome,
+    counted,
+    fmt,
+    item_limit,
+    tidy,
+)
 from rubricdsl.printer import condition_text, operand_text
 from rubricdsl.source import Span, source_lines
 
@@ -584,7 +593,7 @@ class _Linter:
             if len(set(named)) == 1 and named[0] != points.copy_abs():
                 self.report(
                     "R103",
-                    f"the wording says {fmt(named[0])} points but the rule {verb} "
+                    f"the wording says {counted(named[0], 'point')} but the rule {verb} "
                     f"{fmt(points.copy_abs())}",
                     at,
                     statement,
@@ -593,7 +602,7 @@ class _Linter:
             if maximum is not None and len(set(maxima)) == 1 and maxima[0] != maximum:
                 self.report(
                     "R103",
-                    f"the wording says at most {fmt(maxima[0])} points but the rule's max is "
+                    f"the wording says at most {counted(maxima[0], 'point')} but the rule's max is "
                     f"{fmt(maximum)}",
                     at,
                     statement,
@@ -935,18 +944,17 @@ def lint(checked: CheckedRubric, text: str) -> LintResult:
     shown: list[Diagnostic] = []
     silenced: list[Diagnostic] = []
     seen: set[tuple[str, int, int, str]] = set()
+    targets = sorted((ignore.target, index) for index, ignore in enumerate(ignores))
     for finding in findings:
         found = finding.diagnostic
         key = (found.code, found.line or 0, found.column or 0, found.message)
         if key in seen:
             continue
         seen.add(key)
-        by = [
-            (index, found.code)
-            for index, ignore in enumerate(ignores)
-            if found.code in ignore.codes
-            and finding.first_line <= ignore.target <= finding.last_line
-        ]
+        # the ignores on the finding's lines, found by bisection (not by trying each)
+        low = bisect.bisect_left(targets, (finding.first_line, -1))
+        high = bisect.bisect_right(targets, (finding.last_line, len(ignores)))
+        by = [(i, found.code) for _, i in targets[low:high] if found.code in ignores[i].codes]
         if by:
             used.update(by)
             silenced.append(found)

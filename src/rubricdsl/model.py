@@ -13,6 +13,7 @@ from rubricdsl import ast
 from rubricdsl.errors import Diagnostic, RubricCompileError, diagnostic
 from rubricdsl.escape import clip
 from rubricdsl.exact import exactly
+from rubricdsl.limits import DEFAULT_LIMITS
 from rubricdsl.parser import keywords
 from rubricdsl.source import Span
 
@@ -22,9 +23,54 @@ ORDERING = frozenset({">=", ">", "<=", "<"})
 LAST_YEAR = 9999
 
 
+# What a derived indicator may be computed with: name → (fewest, most) inputs (None: any).
+FUNCTIONS: dict[str, tuple[int, int | None]] = {
+    "ratio": (2, 2),
+    "sum": (2, None),
+    "difference": (2, 2),
+    "change": (1, 1),
+}
+ROUNDING_MODES = ("half-up", "half-even", "down", "up")
+MOST_PLACES = 10
+
+
+@attrs.frozen
+class Input:
+    """One input of a derived indicator: an indicator, or one yearly value of a series."""
+
+    name: str
+    position: int | None = None  # -1: last(series), -2: previous(series)
+
+    def text(self) -> str:
+        """As the rubric writes it: `x`, `last(x)`."""
+        if self.position is None:
+            return self.name
+        return f"{'last' if self.position == -1 else 'previous'}({self.name})"
+
+
+@attrs.frozen
+class Formula:
+    """How a derived indicator is computed: a function of its inputs, rounded as the rubric's
+    one `rounding` statement says."""
+
+    function: str  # ratio | sum | difference | change
+    inputs: tuple[Input, ...]
+    mode: str  # one of ROUNDING_MODES
+    places: int
+
+    def text(self) -> str:
+        """As the rubric writes it: `ratio(a, b)`."""
+        return f"{self.function}({', '.join(i.text() for i in self.inputs)})"
+
+    def names(self) -> tuple[str, ...]:
+        """The indicators it reads, each once, in the order written."""
+        return tuple(dict.fromkeys(i.name for i in self.inputs))
+
+
 @attrs.frozen
 class IndicatorSpec:
-    """A declared indicator: its type and the limits a reported value must respect."""
+    """A declared indicator: its type and the limits a reported value must respect, or (derived)
+    the formula that computes it."""
 
     name: str
     kind: str  # bool | count | percent | score | amount | number | series | enum
@@ -34,6 +80,11 @@ class IndicatorSpec:
     unit: str | None = None
     series_length: int | None = None
     levels: tuple[str, ...] = ()
+    formula: Formula | None = None  # a derived indicator's; None: the district reports it
+
+    @property
+    def derived(self) -> bool:
+        return self.formula is not None
 
     def describe(self) -> str:
         """Its type in words, with an article: "a percent", "an amount in 万元"."""
@@ -390,6 +441,229 @@ class _Checker:
             return attrs.evolve(spec, levels=tuple(dict.fromkeys(names)))
         return spec
 
+    # ---- derived indicators ----
+    def derived_indicators(self) -> None:
+        """Each derived indicator's function, inputs and type; no cycles; one rounding rule."""
+        rounding = self._rounding()
+        derived = [d for d in self.file.declarations if d.derivation is not None]
+        for declaration in derived:
+            if declaration.name in self.quiet or self.indicators.get(declaration.name) is None:
+                continue
+            formula = self._formula(declaration, rounding)
+            if formula is not None:
+                spec = self.indicators[declaration.name]
+                self.indicators[declaration.name] = attrs.evolve(spec, formula=formula)
+        first = derived[0].derivation if derived else None
+        if first is not None and not self.file.roundings:
+            self.error(
+                "missing-rounding",
+                "the rubric has derived indicators but does not say how they are rounded",
+                first.span,
+                "add a line before the indicators: rounding half-up to 2 places",
+            )
+        if not derived and self.file.roundings:
+            self.warn(
+                "unused-rounding",
+                "the rubric says how derived indicators are rounded, but has none",
+                self.file.roundings[0].span,
+                "remove the line, or derive an indicator: rate: percent = ratio(a, b)",
+            )
+        self._derivation_cycles()
+
+    def _rounding(self) -> tuple[str, int] | None:
+        found = self.file.roundings
+        for extra in found[1:]:
+            self.error(
+                "duplicate-rounding",
+                "the rubric says twice how derived indicators are rounded",
+                extra.span,
+                f"first said on line {found[0].span.line}; one rule serves every derived value",
+            )
+        if not found:
+            return None
+        places = found[0].places
+        if places != places.to_integral_value() or not 0 <= places <= MOST_PLACES:
+            self.error(
+                "bad-rounding",
+                f"derived values are rounded to a whole number of places from 0 to "
+                f"{MOST_PLACES}, not {clip(fmt(places), 20)}",
+                found[0].span,
+            )
+            return ("half-up", 2)  # checked on, so that one mistake earns one error
+        return found[0].mode, int(places)
+
+    def _formula(
+        self, declaration: ast.Declaration, rounding: tuple[str, int] | None
+    ) -> Formula | None:
+        derivation = declaration.derivation
+        assert derivation is not None
+        spec = self.indicators[declaration.name]
+        arity = FUNCTIONS.get(derivation.function)
+        if arity is None:
+            close = difflib.get_close_matches(derivation.function, FUNCTIONS, n=1, cutoff=0.6)
+            self.error(
+                "unknown-function",
+                f"'{clip(derivation.function, 40)}' is not a function a derived indicator can "
+                f"use ({', '.join(FUNCTIONS)})",
+                derivation.function_span,
+                f"did you mean '{close[0]}'?" if close else None,
+            )
+            return None
+        fewest, most = arity
+        count = len(derivation.inputs)
+        if count < fewest or (most is not None and count > most):
+            wanted = str(fewest) if fewest == most else f"{fewest} or more"
+            self.error(
+                "bad-arity",
+                f"{derivation.function}() takes {wanted} inputs, not {count}",
+                derivation.span,
+                _FUNCTION_HINTS[derivation.function],
+            )
+            return None
+        inputs = self._inputs(derivation)
+        if inputs is None:
+            return None
+        self._derived_type(spec, derivation, inputs, declaration.type.span)
+        self._derived_na(declaration, inputs)
+        mode, places = rounding or ("half-up", 2)
+        return Formula(
+            derivation.function,
+            tuple(_input(operand) for operand in derivation.inputs),
+            mode,
+            places,
+        )
+
+    def _inputs(self, derivation: ast.Derivation) -> list[tuple[str, IndicatorSpec]] | None:
+        """Each input's kind ("number" for a yearly value of a series) and its indicator; None
+        when one is wrong (the error is reported)."""
+        found: list[tuple[str, IndicatorSpec]] = []
+        sound = True
+        for operand in derivation.inputs:
+            if isinstance(operand, ast.SeriesPoint):
+                spec = self.reference(operand.series)
+                minimum = 2 if operand.which == "previous" else 1
+                errors = len(self.errors)
+                self._need_series(spec, operand.series, operand.which, minimum=minimum)
+                if spec is None or len(self.errors) > errors:
+                    sound = False
+                else:
+                    found.append(("number", spec))
+                continue
+            spec = self.reference(operand)
+            if spec is None:
+                sound = False
+            elif derivation.function == "change":
+                errors = len(self.errors)
+                self._need_series(spec, operand, "change", minimum=2)
+                sound = sound and len(self.errors) == errors
+                found.append(("number", spec))
+            elif spec.kind not in NUMERIC_KINDS:
+                hint = "use last(x) or previous(x) for a yearly value of a series"
+                self.error(
+                    "type-mismatch",
+                    f"{derivation.function}() needs numbers, but '{spec.name}' is "
+                    f"{spec.describe()}",
+                    operand.span,
+                    hint if spec.kind == "series" else None,
+                )
+                sound = False
+            else:
+                found.append((spec.kind, spec))
+        return found if sound else None
+
+    def _derived_type(
+        self,
+        spec: IndicatorSpec,
+        derivation: ast.Derivation,
+        inputs: list[tuple[str, IndicatorSpec]],
+        type_span: Span,
+    ) -> None:
+        """The declared type must be what the function gives its inputs."""
+        kinds = {kind for kind, _ in inputs}
+        units = {i.unit for kind, i in inputs if kind == "amount"}
+        same = kinds == {spec.kind} and (spec.kind != "amount" or units == {spec.unit})
+        allowed = {
+            "ratio": spec.kind in ("percent", "number"),
+            "change": spec.kind == "number",
+        }.get(derivation.function, spec.kind == "number" or same)
+        if allowed:
+            return
+        hints = {
+            "ratio": "a ratio is a percent (a / b × 100) or a number (a / b)",
+            "change": "a change between two years is a number (it may be negative)",
+        }
+        what = ", ".join(sorted(kinds)) if kinds else "no numbers"
+        default = (
+            f"{derivation.function}() of {what} is declared number, or the inputs' own type "
+            "when they all have it"
+        )
+        self.error(
+            "type-mismatch",
+            f"'{spec.name}' is declared {spec.describe()}, but {derivation.function}() of "
+            f"its inputs cannot be one",
+            type_span,
+            hints.get(derivation.function, default),
+        )
+
+    def _derived_na(
+        self, declaration: ast.Declaration, inputs: list[tuple[str, IndicatorSpec]]
+    ) -> None:
+        """A derived indicator whose inputs may be not applicable must say it may be too."""
+        if declaration.allows_na:
+            return
+        for _, spec in inputs:
+            if spec.allows_na:
+                self.error(
+                    "type-mismatch",
+                    f"'{declaration.name}' is computed from '{spec.name}', which may be not "
+                    "applicable, so it may be too",
+                    declaration.name_span,
+                    "declare it `or na` after the formula",
+                )
+                return
+
+    def _derivation_cycles(self) -> None:
+        """A derived indicator computed, through others, from itself."""
+        inputs: dict[str, list[str]] = {}
+        for declaration in self.file.declarations:
+            derivation = declaration.derivation
+            if derivation is not None and declaration.name not in self.quiet:
+                inputs[declaration.name] = [_input(i).name for i in derivation.inputs]
+        done: set[str] = set()
+        for start in inputs:
+            if start in done:
+                continue
+            # depth first, each input looked at once: the path walked, and an iterator over the
+            # inputs still to visit of each indicator on it
+            path, on_path = [start], {start}
+            stack = [iter(inputs[start])]
+            while stack:
+                following = next((n for n in stack[-1] if n in inputs and n not in done), None)
+                if following is None:
+                    finished = path.pop()
+                    on_path.discard(finished)
+                    done.add(finished)
+                    stack.pop()
+                elif following in on_path:
+                    self._cycle([*path[path.index(following) :], following])
+                    return
+                else:
+                    path.append(following)
+                    on_path.add(following)
+                    stack.append(iter(inputs[following]))
+
+    def _cycle(self, names: list[str]) -> None:
+        spec = self.indicators.get(names[0])
+        shown = " → ".join(names)
+        if len(names) > 8:  # a long cycle: its start, and how long it is
+            shown = " → ".join(names[:6]) + f" → … → {names[-1]} ({len(names) - 1} indicators)"
+        self.error(
+            "derived-cycle",
+            f"'{names[0]}' is computed from itself: {shown}",
+            spec.span if spec is not None else None,
+            "a derived indicator is computed from reported ones, or from derived ones that are",
+        )
+
     # ---- structure ----
     def structure(self, bonus_max: Decimal) -> None:
         item_ids: dict[str, ast.Item] = {}
@@ -689,9 +963,12 @@ class _Checker:
         return spec
 
     def _suggest(self, name: str) -> str:
-        close = difflib.get_close_matches(name, list(self.indicators), n=1, cutoff=0.6)
-        if close:
-            return f"did you mean '{close[0]}'?"
+        # each name is compared with every indicator: only for as many errors as a message lists,
+        # else thousands of misspelt names took minutes (1,000: 16 s), as names times names
+        if len(self.errors) < DEFAULT_LIMITS.max_problems:
+            close = difflib.get_close_matches(name, list(self.indicators), n=1, cutoff=0.6)
+            if close:
+                return f"did you mean '{close[0]}'?"
         return "declare it in an indicators { } block"
 
     def condition(self, condition: ast.Condition) -> None:
@@ -1133,6 +1410,20 @@ class _Checker:
                 )
 
 
+_FUNCTION_HINTS = {
+    "ratio": "write: ratio(part, whole)",
+    "sum": "write: sum(a, b, …)",
+    "difference": "write: difference(a, b), that is a − b",
+    "change": "write: change(series), that is last(series) − previous(series)",
+}
+
+
+def _input(operand: ast.Reference | ast.SeriesPoint) -> Input:
+    if isinstance(operand, ast.SeriesPoint):
+        return Input(operand.series.name, -1 if operand.which == "last" else -2)
+    return Input(operand.name)
+
+
 def operand_text(operand: ast.Reference | ast.SeriesPoint) -> str:
     """An indicator or a point of a series as the rubric writes it: `x`, `last(x)`."""
     if isinstance(operand, ast.SeriesPoint):
@@ -1194,6 +1485,7 @@ def _run(
     checker = _Checker(file, text, source_name, unparsed_names)
     title, year, base_max, bonus_max = checker.header()
     checker.declarations()
+    checker.derived_indicators()
     checker.structure(bonus_max)
     checker.grades()
     if not checker.errors:

@@ -398,6 +398,8 @@ def _hint_for(token: Token, error: UnexpectedToken, stack: list[Any], text: str)
     expected = set(error.accepts or error.expected)
     value = str(token.value)
     in_enum = _in_enum(stack)
+    if value == "=":  # a token only where a derived indicator's formula begins
+        return _SINGLE_EQUALS
     if token.type == "COMPARATOR" and "COMPARATOR" not in expected:
         hint = _chained_comparison_hint(token, stack, text)
         if hint is not None:
@@ -423,6 +425,11 @@ def _hint_for(token: Token, error: UnexpectedToken, stack: list[Any], text: str)
     close = difflib.get_close_matches(value, expected_words, n=1, cutoff=0.6)
     return f"did you mean '{close[0]}'?" if close else None
 
+
+_SINGLE_EQUALS = (
+    "compare with ==, >=, <=, != (a single = is not a comparison; it only starts a derived "
+    "indicator's formula: rate: percent = ratio(a, b))"
+)
 
 # Comparison signs as typeset, and what to write instead.
 _COMPARISON_SIGNS = {"≥": ">=", "≤": "<=", "≠": "!=", "⩾": ">=", "⩽": "<=", "＞": ">", "＜": "<"}
@@ -461,7 +468,7 @@ def _hint_for_character(
     if bad == "＃":
         return "comments start with an ascii #, not a full-width ＃"
     if bad == "=":
-        return "compare with ==, >=, <=, != (a single = is not a comparison)"
+        return _SINGLE_EQUALS
     if bad in "“”‘’":
         return 'strings use straight double quotes "…"; curly quotes may appear inside them'
     if bad in "（）：，":

@@ -90,6 +90,29 @@ def type_text(declaration: ast.Declaration) -> str:
     return text + (" or na" if declaration.allows_na else "")
 
 
+def derivation_text(declaration: ast.Declaration) -> str | None:
+    """A derived indicator's formula as written, `ratio(a, b)`; None for a reported one."""
+    derivation = declaration.derivation
+    if derivation is None:
+        return None
+    return f"{derivation.function}(" + ", ".join(map(operand_text, derivation.inputs)) + ")"
+
+
+def declaration_text(declaration: ast.Declaration) -> str:
+    """`name: type [= formula] [or na]`, the label left out."""
+    formula = derivation_text(declaration)
+    if formula is None:
+        return f"{declaration.name}: {type_text(declaration)}"
+    plain = attrs.evolve(declaration, allows_na=False)
+    na = " or na" if declaration.allows_na else ""
+    return f"{declaration.name}: {type_text(plain)} = {formula}{na}"
+
+
+def rounding_text(rounding: ast.Rounding) -> str:
+    """`rounding half-up to 2 places`."""
+    return f"rounding {rounding.mode} to {fmt(rounding.places)} places"
+
+
 def generic_text(value: object) -> str:
     """Any piece of a declaration in a message: a condition or an operand in the rubric's own
     syntax, a number as written, another node of the AST by its class and fields (spans left

@@ -291,11 +291,15 @@ def override_target(override: OverrideTrace, _: Translate) -> str:
     return _("item {item}, rule {rule}").format(item=override.item, rule=override.rule)
 
 
-def evidence_words(evidence: Evidence, _: Translate) -> list[str]:
-    """`evidence_lines` in the reader's language: one line per indicator (not escaped)."""
+def evidence_words(evidence: Evidence, _: Translate, derived: Evidence = ()) -> list[str]:
+    """`evidence_lines` in the reader's language: one line per indicator (not escaped), after
+    how the derived values read were computed (`derived_lines`)."""
     return [
-        _("evidence: {name}: {references}").format(name=name, references="; ".join(references))
-        for name, references in evidence
+        *(_("computed: {how}").format(how=line) for _name, lines in derived for line in lines),
+        *(
+            _("evidence: {name}: {references}").format(name=name, references="; ".join(refs))
+            for name, refs in evidence
+        ),
     ]
 
 
@@ -622,7 +626,7 @@ def _rules_table(rules: tuple[RuleTrace, ...], _: Translate, *, reach: bool = Tr
                 *([fmt(rule.reach)] if reach else []),
                 *([_deducts(rule, _)] if deductions else []),
                 shorten(escape(rule.text), WORDING_WIDTH),
-                _values_cell(rule.values_text(), rule.evidence, _, rule.override),
+                _values_cell(rule.values_text(), rule.evidence, _, rule.override, rule.derived),
             ]
         )
     numeric = frozenset(range(1, len(rows[0]) - 2))
@@ -631,19 +635,27 @@ def _rules_table(rules: tuple[RuleTrace, ...], _: Translate, *, reach: bool = Tr
 
 
 def _values_cell(
-    values: str, evidence: Evidence, _: Translate, override: OverrideTrace | None = None
+    values: str,
+    evidence: Evidence,
+    _: Translate,
+    override: OverrideTrace | None = None,
+    derived: Evidence = (),
 ) -> str:
-    """The values read, escaped, and below them (as lines of the cell) the evidence behind
-    them and the reviewers' points when overridden on site."""
-    lines = [values, *evidence_words(evidence, _)]
+    """The values read, escaped, and below them (as lines of the cell) how the derived ones
+    were computed, the evidence behind them and the reviewers' points when overridden on
+    site."""
+    lines = [values, *evidence_words(evidence, _, derived)]
     if override is not None:
         lines.append(_("points {override}").format(override=override_words(override, _)))
     return "\n".join(escape(line) for line in lines if line)
 
 
-def _evidence_below(evidence: Evidence, indent: str, _: Translate) -> list[str]:
-    """The evidence behind values printed on a line, on the lines after it."""
-    return [indent + escape(line) for line in evidence_words(evidence, _)]
+def _evidence_below(
+    evidence: Evidence, indent: str, _: Translate, derived: Evidence = ()
+) -> list[str]:
+    """How the derived values printed on a line were computed, and the evidence behind the
+    values, on the lines after it."""
+    return [indent + escape(line) for line in evidence_words(evidence, _, derived)]
 
 
 def _deductions_block(heading: str, rules: tuple[RuleTrace, ...], _: Translate) -> list[str]:
@@ -687,7 +699,7 @@ def _vetoes_block(result: Result, _: Translate) -> list[str]:
             status = _("{status} ({effect})").format(
                 status=status, effect=escape(veto_effect(veto, _))
             )
-        values_cell = _values_cell(values, veto.evidence, _)
+        values_cell = _values_cell(values, veto.evidence, _, derived=veto.derived)
         line = _("line {line}").format(line=veto.line)
         rows.append([status, line, where, escape(veto.text), values_cell])
     lines += ["  " + line for line in table(rows, multiline=True)]
@@ -763,7 +775,7 @@ def _losses_block(found: list[Loss], _: Translate) -> list[str]:
         values = escape(loss.rule.values_text())
         detail = escape(detail_words(loss.rule.detail, _))
         lines.append(" " * 9 + _("{values}  ({detail})").format(values=values, detail=detail))
-        lines += _evidence_below(loss.rule.evidence, " " * 9, _)
+        lines += _evidence_below(loss.rule.evidence, " " * 9, _, loss.rule.derived)
     return lines
 
 
@@ -895,7 +907,9 @@ def _requirements_block(result: Result, _: Translate) -> list[str]:
             _("line {line}").format(line=requirement.line),
             escape(place_words(requirement.scope, _)),
             escape(requirement.text),
-            _values_cell(requirement.values_text(), requirement.evidence, _),
+            _values_cell(
+                requirement.values_text(), requirement.evidence, _, derived=requirement.derived
+            ),
         ]
         for requirement in result.requirements
     ]
@@ -930,7 +944,7 @@ def _tasks_block(result: Result, _: Translate) -> list[str]:
                     values=escape(requirement.values_text()),
                 )
             )
-            lines += _evidence_below(requirement.evidence, " " * 16, _)
+            lines += _evidence_below(requirement.evidence, " " * 16, _, requirement.derived)
     return [*lines, ""]
 
 

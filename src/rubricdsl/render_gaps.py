@@ -551,6 +551,9 @@ def render_whatif_text(
     _ = translator(lang)
     lines = _heading(whatif.before.rubric, meta)
     lines += block(_("What if: {changes}").format(changes=_changes(_, whatif.changes)), "")
+    for before_line, after_line in whatif.derived.values():
+        lines += block(_("computed: {how}").format(how=escape(after_line)), "  ")
+        lines += block(_("(was: {how})").format(how=escape(before_line)), "    ")
     lines.append("")
     rows = [["", _("before"), _("after"), _("difference")]]
     for delta in whatif.items:

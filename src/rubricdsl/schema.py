@@ -31,7 +31,8 @@ def data_schema(rubrics: Sequence[Rubric], limits: Limits = DEFAULT_LIMITS) -> d
     rubrics = tuple(rubrics)
     if not rubrics:
         raise RubricError("no rubric given")
-    specs = shared_indicators(rubrics)
+    # a derived indicator is computed, never filled in
+    specs = {n: s for n, s in shared_indicators(rubrics).items() if not s.derived}
     read_by = merged_readers(rubrics)
     text = {"type": "string", "pattern": _NOT_BLANK, "maxLength": limits.max_text_length}
     reference = {

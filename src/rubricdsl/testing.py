@@ -8,7 +8,7 @@ Needs hypothesis (`pip install 'rubricdsl[testing]'`). See docs/testing.md."""
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from typing import Any, cast
 
 import attrs
@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from rubricdsl import ast
 from rubricdsl.api import Rubric
+from rubricdsl.derive import inverse, read_with_derived
 from rubricdsl.errors import IndicatorError
 from rubricdsl.generate import rubrics
 from rubricdsl.model import IndicatorSpec
@@ -127,14 +128,64 @@ def value_of(spec: IndicatorSpec, bounds: tuple[Decimal, ...] = ()) -> st.Search
     return strategy
 
 
+def reported(rubric: Rubric) -> dict[str, IndicatorSpec]:
+    """The indicators the data gives: every declared one but the derived ones."""
+    return {name: spec for name, spec in rubric.indicators.items() if not spec.derived}
+
+
 def indicator_sets(rubric: Rubric) -> st.SearchStrategy[dict[str, Any]]:
-    """Valid data for the rubric: every declared indicator, numbers weighted onto each
-    threshold's bound and its neighbours, 合理缺项 where the rubric allows it, series that are
-    and are not monotonic."""
+    """Valid data for the rubric: every indicator it reads from the data, numbers weighted onto
+    each threshold's bound and its neighbours, 合理缺项 where the rubric allows it, series that
+    are and are not monotonic; a derived indicator's first input is aimed, now and then, at the
+    value that puts the derived one on its bound, and data from which a derived value cannot be
+    computed (a ratio to 0, a rate over 100%) is left out."""
     bounds = thresholds(rubric)
-    return st.fixed_dictionaries(
-        {name: value_of(spec, bounds.get(name, ())) for name, spec in rubric.indicators.items()}
+    plain = st.fixed_dictionaries(
+        {name: value_of(spec, bounds.get(name, ())) for name, spec in reported(rubric).items()}
     )
+    if not rubric.tree.derived:
+        return plain
+
+    @st.composite
+    def aimed(draw: st.DrawFn) -> dict[str, Any]:
+        data = dict(draw(plain))
+        for spec in rubric.tree.derived:
+            wanted: tuple[Decimal, ...] = bounds.get(spec.name, ())
+            aim: bool = draw(st.booleans())
+            if wanted and aim:
+                _aim(rubric, spec, draw(st.sampled_from(wanted)), data)
+        return data
+
+    return aimed().filter(lambda data: _derivable(rubric, data))
+
+
+def _aim(rubric: Rubric, spec: IndicatorSpec, bound: Decimal, data: dict[str, Any]) -> None:
+    """Set the derived indicator's first input (a reported number) so that it lands on `bound`,
+    or next to it; nothing when the formula cannot be worked back on this data."""
+    assert spec.formula is not None
+    first = spec.formula.inputs[0]
+    target = reported(rubric).get(first.name)
+    if spec.formula.function == "change" or first.position is not None or target is None:
+        return
+    try:
+        readings = read_with_derived(rubric.indicators, data)
+    except IndicatorError:
+        return
+    value = inverse(spec.formula, bound, readings, percent=spec.kind == "percent")
+    if value is None:
+        return
+    if target.kind == "count":
+        value = value.to_integral_value(rounding=ROUND_CEILING)
+    if _in_range(target, value):
+        data[first.name] = value
+
+
+def _derivable(rubric: Rubric, data: Mapping[str, Any]) -> bool:
+    try:
+        read_with_derived(rubric.indicators, data)
+    except IndicatorError:
+        return False
+    return True
 
 
 # ---- invalid data: one defect each ----------------------------------------------------------
@@ -146,7 +197,7 @@ class Defect:
 
     data: Mapping[str, Any]
     indicator: str
-    kind: str  # missing | unknown | type | range | series | level | not_applicable
+    kind: str  # missing | unknown | type | range | series | level | not_applicable | derived
 
 
 def _defects(name: str, spec: IndicatorSpec) -> list[tuple[object, str]]:
@@ -174,14 +225,21 @@ def _defects(name: str, spec: IndicatorSpec) -> list[tuple[object, str]]:
 def invalid_indicator_sets(rubric: Rubric) -> st.SearchStrategy[Defect]:
     """Data with exactly one defect — an indicator missing, an unknown one, a value of the
     wrong type or out of range, a series of the wrong length, a level the enum lacks, 合理缺项
-    where not allowed or without a reason — and the indicator its IndicatorError names."""
+    where not allowed or without a reason, a value given for a derived indicator — and the
+    indicator its IndicatorError names."""
 
     @st.composite
     def defects(draw: st.DrawFn) -> Defect:
         data = dict(draw(indicator_sets(rubric)))
-        names = sorted(rubric.indicators)
+        names = sorted(reported(rubric))
         name = draw(st.sampled_from(names))
-        choice = draw(st.sampled_from(["missing", "unknown", "value"]))
+        derived = sorted(set(rubric.indicators) - set(names))
+        kinds = ["missing", "unknown", "value"] + ["derived"] * bool(derived)
+        choice = draw(st.sampled_from(kinds))
+        if choice == "derived":  # a value for an indicator the rubric computes
+            name = draw(st.sampled_from(derived))
+            data[name] = Decimal(1)
+            return Defect(data, name, "derived")
         if choice == "missing":
             del data[name]
             return Defect(data, name, "missing")

@@ -68,11 +68,24 @@ def evidence_lines(evidence: Evidence) -> list[str]:
     return [f"evidence: {name}: {'; '.join(references)}" for name, references in evidence]
 
 
-def _with_evidence(document: dict[str, Any], evidence: Evidence) -> dict[str, Any]:
-    """A trace's JSON with `evidence` when it has any (a result without evidence is unchanged)."""
+def _with_evidence(
+    document: dict[str, Any], evidence: Evidence, derived: Evidence = ()
+) -> dict[str, Any]:
+    """A trace's JSON with `evidence` and `derived` when it has any (a result without them is
+    unchanged)."""
+    if derived:
+        document["derived"] = evidence_json(derived)
     if evidence:
         document["evidence"] = evidence_json(evidence)
     return document
+
+
+# How the derived values a rule, veto or requirement read were computed: for each, the lines
+# `name = a / b = 18 / 20 = 90.00%, half-up to 2 places`, its own first, then those of the
+# derived values it was computed from.
+def derived_lines(derived: Evidence) -> list[str]:
+    """One line per computation: `computed: <how>` (not yet escaped)."""
+    return [f"computed: {line}" for _, lines in derived for line in lines]
 
 
 @attrs.frozen
@@ -143,6 +156,8 @@ class RuleTrace:
     # the reviewers' points, when overridden on site: `gave` counts them (after the item's cap
     # and floor), `override.computed` is what the rule gave without them
     override: OverrideTrace | None = None
+    # how the derived values it read were computed
+    derived: Evidence = ()
 
     def values_text(self) -> str:
         """The values it read, as `name=value, …`."""
@@ -165,7 +180,7 @@ class RuleTrace:
         }
         if self.override is not None:
             document["override"] = self.override.to_dict()
-        return _with_evidence(document, self.evidence)
+        return _with_evidence(document, self.evidence, self.derived)
 
 
 @attrs.frozen
@@ -181,6 +196,7 @@ class VetoTrace:
     downgrade: int | None = None  # bands it lowers the grade by, when struck
     at_most: str | None = None  # the best grade it leaves, when struck
     evidence: Evidence = ()  # the references behind the values it read
+    derived: Evidence = ()  # how the derived values it read were computed
 
     @property
     def triggered(self) -> bool:
@@ -211,7 +227,7 @@ class VetoTrace:
             "item": self.item_id,
             "values": values_json(self.values),
         }
-        return _with_evidence(document, self.evidence)
+        return _with_evidence(document, self.evidence, self.derived)
 
 
 @attrs.frozen
@@ -246,6 +262,7 @@ class RequirementTrace:
     values: tuple[tuple[str, Reading], ...]
     scope: str  # "rubric", "category '…'" or "item 3"
     evidence: Evidence = ()  # the references behind the values it read
+    derived: Evidence = ()  # how the derived values it read were computed
 
     @property
     def holds(self) -> bool:
@@ -268,7 +285,7 @@ class RequirementTrace:
             "scope": self.scope,
             "values": values_json(self.values),
         }
-        return _with_evidence(document, self.evidence)
+        return _with_evidence(document, self.evidence, self.derived)
 
 
 @attrs.frozen
@@ -521,6 +538,9 @@ class Result:
     evidence: Mapping[str, tuple[str, ...]] = MappingProxyType({})
     # the reviewers' overrides (现场评审), in the order given; each is also on its rule or item
     overrides: tuple[OverrideTrace, ...] = ()
+    # each derived indicator's value and how it was computed (`a / b = 18 / 20 = 90.00%, …`),
+    # in the order computed
+    derived: Mapping[str, str] = MappingProxyType({})
 
     @property
     @exactly
@@ -583,6 +603,7 @@ class Result:
             # present only when given: a result without evidence or overrides is as it was
             **({"evidence": evidence_json(tuple(self.evidence.items()))} if self.evidence else {}),
             **({"overrides": [o.to_dict() for o in self.overrides]} if self.overrides else {}),
+            **({"derived": dict(self.derived)} if self.derived else {}),
             "items": [item.to_dict() for item in self.items],
             "categories": [category.to_dict() for category in self.categories],
             "vetoes": [veto.to_dict() for veto in self.vetoes],

@@ -48,6 +48,7 @@ class ToAst(Transformer[Token, Any]):
         grades = tuple(c for c in children if isinstance(c, ast.Grades))
         deductions = tuple(c for c in children if isinstance(c, ast.Deductions))
         checklists = tuple(c for c in children if isinstance(c, ast.Checklist))
+        roundings = tuple(c for c in children if isinstance(c, ast.Rounding))
         span = Span(1, 1, 1, 1) if meta.empty else span_of(meta)
         return ast.RubricFile(
             header,
@@ -59,6 +60,7 @@ class ToAst(Transformer[Token, Any]):
             grades,
             deductions,
             checklists,
+            roundings,
         )
 
     def title(self, meta: Meta, children: list[Token]) -> ast.HeaderField:
@@ -82,9 +84,33 @@ class ToAst(Transformer[Token, Any]):
         allows_na = any(r == "na" for r in rest)
         labels = [r for r in rest if isinstance(r, tuple)]
         label = labels[0][0] if labels else None
+        derivations = [r for r in rest if isinstance(r, ast.Derivation)]
         return ast.Declaration(
-            str(name), indicator_type, allows_na, label, span_of(meta), token_span(name)
+            str(name),
+            indicator_type,
+            allows_na,
+            label,
+            span_of(meta),
+            token_span(name),
+            derivations[0] if derivations else None,
         )
+
+    def derivation(self, meta: Meta, children: list[Any]) -> ast.Derivation:
+        function, *inputs = children
+        name = token_span(function)
+        # from the function's name to the closing parenthesis (the `=` left out)
+        span = Span(name.line, name.column, meta.end_line, meta.end_column)
+        return ast.Derivation(str(function), tuple(inputs), span, name)
+
+    def input_name(self, meta: Meta, children: list[Token]) -> ast.Reference:
+        return ast.Reference(str(children[0]), token_span(children[0]))
+
+    def derived_rounding(self, meta: Meta, children: list[Any]) -> ast.Rounding:
+        mode, places = children
+        return ast.Rounding(mode, number(places), span_of(meta))
+
+    def rounding_mode(self, meta: Meta, children: list[Token]) -> str:
+        return str(children[0])
 
     def not_applicable(self, meta: Meta, children: list[Any]) -> str:
         return "na"

@@ -22,12 +22,17 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 import attrs
 
 from rubricdsl import ast
+from rubricdsl.derive import read_with_derived
 from rubricdsl.errors import RubricError
+from rubricdsl.inputs import NotApplicable
 from rubricdsl.model import FLIPPED, CheckedRubric, counted, fmt, tidy
 from rubricdsl.printer import (
     condition_text,
+    declaration_text,
+    derivation_text,
     generic_text,
     operand_text,
+    rounding_text,
     rule_text,
     target_text,
     type_text,
@@ -327,6 +332,11 @@ def _item_likeness(old: ast.Item, new: ast.Item) -> float:
     return max(ratio(old.title, new.title) * 0.9, ratio(_wording(old), _wording(new)))
 
 
+def _rounding(file: ast.RubricFile) -> str:
+    """The rubric's rounding statement, `rounding half-up to 2 places`, or nothing."""
+    return rounding_text(file.roundings[0]) if file.roundings else ""
+
+
 def _line(span: Span | None) -> int | None:
     return None if span is None else span.line
 
@@ -385,9 +395,21 @@ class _Differ:
             ("year", str(self.old.year), str(self.new.year)),
             ("base", fmt(self.old.base_max), fmt(self.new.base_max)),
             ("bonus", fmt(self.old.bonus_max), fmt(self.new.bonus_max)),
+            ("rounding", _rounding(self.old.file), _rounding(self.new.file)),
         ]
         for name, before, after in fields:
             if before == after:
+                continue
+            if name == "rounding":
+                self.add(
+                    "rounding-changed",
+                    "header",
+                    f"derived values: {before or '(no rounding)'} → {after or '(no rounding)'}",
+                    before,
+                    after,
+                    self.old.file.roundings[0].span if self.old.file.roundings else None,
+                    self.new.file.roundings[0].span if self.new.file.roundings else None,
+                )
                 continue
             field = "rubric" if name == "title" else name
             shown = (quoted(before, 60), quoted(after, 60)) if name == "title" else (before, after)
@@ -406,7 +428,7 @@ class _Differ:
         new = {d.name: d for d in self.new.file.declarations}
         for name, declaration in old.items():
             if name not in new:
-                text = f"{name}: {type_text(declaration)}"
+                text = declaration_text(declaration)
                 self.add(
                     "indicator-removed",
                     f"indicator {name}",
@@ -417,7 +439,7 @@ class _Differ:
         for name, after in new.items():
             before = old.get(name)
             if before is None:
-                text = f"{name}: {type_text(after)}"
+                text = declaration_text(after)
                 label = "" if after.label is None else " " + quoted(after.label, 60)
                 self.add(
                     "indicator-added",
@@ -429,11 +451,28 @@ class _Differ:
                 continue
             self.indicator(before, after)
 
+    def derivation(self, before: ast.Declaration, after: ast.Declaration) -> None:
+        """Reported → derived, derived → reported, or computed another way."""
+        old, new = derivation_text(before), derivation_text(after)
+        if old == new:
+            return
+        where = f"indicator {after.name}"
+        if old is None:
+            kind, message = "indicator-derived", f"now derived: = {new}"
+        elif new is None:
+            kind, message = "indicator-reported", f"now reported (was derived: = {old})"
+        else:
+            kind, message = "indicator-rederived", f"derived: = {old} → = {new}"
+        self.add(kind, where, message, old, new, before.span, after.span)
+
     def indicator(self, before: ast.Declaration, after: ast.Declaration) -> None:
         """Its type (kind, `or na`, unit, series length, levels): retyped; anything else its
         declaration says (such as the definition of a derived indicator): redefined; its
         label: relabelled."""
         where = f"indicator {after.name}"
+        self.derivation(before, after)
+        before = attrs.evolve(before, derivation=None)
+        after = attrs.evolve(after, derivation=None)
         old_text, new_text = type_text(before), type_text(after)
         if old_text != new_text:
             self.add(
@@ -1522,13 +1561,72 @@ def _own(
     return kept, left
 
 
+def _computed_by_other(
+    rubric: Rubric, other: Rubric, data: DataFile, given: Mapping[Any, Any]
+) -> dict[str, object]:
+    """The values this version reads that the data leaves out because the other version derives
+    them (a rate now computed from counts), as the other version computes them from the data;
+    nothing where it cannot (the evaluation then names what is missing)."""
+    wanted = [
+        name
+        for name, spec in rubric.indicators.items()
+        if not spec.derived
+        and name not in given
+        and name in other.indicators
+        and other.indicators[name].derived
+    ]
+    if not wanted:
+        return {}
+    own, _ = _own(other.indicators, rubric.indicators, data.indicators)
+    try:
+        readings = read_with_derived(other.indicators, own)
+    except RubricError:
+        return {}
+    found: dict[str, object] = {}
+    for name in wanted:
+        value = readings[name]
+        if isinstance(value, NotApplicable):
+            found[name] = {"not_applicable": value.reason}
+        else:
+            found[name] = value
+    return found
+
+
+def _value_text(value: object) -> str:
+    if isinstance(value, Mapping):
+        return f"not applicable ({value.get('not_applicable')})"
+    return fmt(value) if isinstance(value, Decimal) else str(value)
+
+
 def _score(rubric: Rubric, other: Rubric, data: DataFile, version: str) -> tuple[Result, list[str]]:
     indicators, left = _own(rubric.indicators, other.indicators, data.indicators)
     evidence, _ = _own(rubric.indicators, other.indicators, data.evidence)
     reported, left_na = _own(rubric.reportable, other.reportable, data.not_applicable)
+    # a value the other version reads that this one computes (a rate now derived from counts)
+    computed = [
+        name
+        for name in indicators
+        if isinstance(name, str)
+        and name in rubric.indicators
+        and rubric.indicators[name].derived
+        and name in other.indicators
+        and not other.indicators[name].derived
+    ]
+    for name in computed:
+        del indicators[name]
+    supplied = _computed_by_other(rubric, other, data, indicators)
+    indicators.update(supplied)
     notes = []
     if left:
         notes.append(f"the {version} version does not declare, and ignores: {', '.join(left)}")
+    if computed:
+        notes.append(f"the {version} version computes, and ignores: {', '.join(computed)}")
+    if supplied:
+        other_version = "new" if version == "old" else "old"
+        values = ", ".join(f"{name} = {_value_text(value)}" for name, value in supplied.items())
+        notes.append(
+            f"the {version} version reads {values}, as the {other_version} one computes it"
+        )
     if left_na:
         notes.append(
             f"the {version} version does not allow 合理缺项 for, and ignores: {', '.join(left_na)}"

@@ -191,7 +191,8 @@ def build_template(rubrics: Sequence[Rubric], lang: str) -> Template:
         raise RubricError("no rubric given")
     if lang not in LANGUAGES:
         raise RubricError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
-    specs = shared_indicators(rubrics)
+    # a derived indicator is computed, never filled in
+    specs = {n: s for n, s in shared_indicators(rubrics).items() if not s.derived}
     return _TemplateWriter(rubrics, specs, lang).write()
 
 

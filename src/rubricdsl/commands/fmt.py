@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import difflib
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 from rubricdsl.atomic import write_atomically
@@ -110,15 +111,47 @@ def run(arguments: argparse.Namespace, limits: Limits) -> str:
 
 def _diff(file: str, text: str, formatted: str) -> str:
     """A unified diff of one file, every control character in it shown as an escape."""
-    lines = difflib.unified_diff(
-        _lines(text), _lines(formatted), fromfile=file, tofile=f"{file} (formatted)"
-    )
+    lines = _unified(_lines(text), _lines(formatted), file, f"{file} (formatted)")
     out = []
     for line in lines:
         if not line.endswith("\n"):
             line += "\n\\ No newline at end of file\n"
         out.append(line)
     return escape_block("".join(out))
+
+
+# difflib takes a line found in more than 1% of a long file (`}`, a blank line) for junk and
+# never anchors on it, so that an unchanged `}` shows as removed and added again; a rubric's
+# lines are compared without that heuristic up to this many, past it with it (its worst case
+# is quadratic without).
+EXACT_DIFF_LINES = 20_000
+
+
+def _unified(old: list[str], new: list[str], old_name: str, new_name: str) -> Iterator[str]:
+    """`difflib.unified_diff` with three lines of context, anchoring on every line."""
+    matcher = difflib.SequenceMatcher(
+        None, old, new, autojunk=len(old) + len(new) > EXACT_DIFF_LINES
+    )
+    for number, group in enumerate(matcher.get_grouped_opcodes(3)):
+        if number == 0:
+            yield f"--- {old_name}\n"
+            yield f"+++ {new_name}\n"
+        first, last = group[0], group[-1]
+        yield f"@@ -{_range(first[1], last[2])} +{_range(first[3], last[4])} @@\n"
+        for tag, i1, i2, j1, j2 in group:
+            if tag == "equal":
+                yield from (" " + line for line in old[i1:i2])
+                continue
+            yield from ("-" + line for line in old[i1:i2])
+            yield from ("+" + line for line in new[j1:j2])
+
+
+def _range(start: int, stop: int) -> str:
+    """A hunk's lines as unified diffs write them: `5` for one, `5,3` for three from 5."""
+    length = stop - start
+    if length == 1:
+        return str(start + 1)
+    return f"{start + 1 if length else start},{length}"
 
 
 def _lines(text: str) -> list[str]:

@@ -120,7 +120,11 @@ def _scored(scored: ScoredView, view: ReportView) -> list[str]:
                     loss.where,
                     loss.text,
                     "；".join(
-                        (loss.values, *(f"{labels['evidence']}: {e}" for e in loss.evidence))
+                        (
+                            loss.values,
+                            *(f"{labels['computed']}: {c}" for c in loss.computed),
+                            *(f"{labels['evidence']}: {e}" for e in loss.evidence),
+                        )
                     ),
                 ]
                 for loss in scored.losses

@@ -113,6 +113,7 @@ class LossRow:
     text: str
     values: str
     evidence: tuple[str, ...] = ()
+    computed: tuple[str, ...] = ()  # how the derived values read were computed
 
 
 @attrs.frozen
@@ -152,6 +153,7 @@ class RuleRow:
     detail: str
     evidence: tuple[str, ...] = ()  # `name: reference; reference`, one per indicator
     override: OverrideView | None = None
+    computed: tuple[str, ...] = ()  # `rate = a / b = 18 / 20 = 90.00%, …`, one per value
 
 
 @attrs.frozen
@@ -441,13 +443,15 @@ def _losses(result: Result, prefix: str, _: Translate) -> tuple[LossRow, ...]:
     for loss in losses(result):
         where = loss_where(loss, _)
         evidence: tuple[str, ...] = ()
+        computed: tuple[str, ...] = ()
         if loss.rule is None:
             text, values = _("declared points no rule can give"), ""
         else:
             text, values = escape(loss.rule.text), escape(loss.rule.values_text())
-            evidence = _evidence(loss.rule)
+            evidence, computed = _evidence(loss.rule), _computed(loss.rule)
         source = loss.rule if loss.rule is not None else loss.item
-        row = LossRow(number(loss.points, paths[id(source)]), where, text, values, evidence)
+        points = number(loss.points, paths[id(source)])
+        row = LossRow(points, where, text, values, evidence, computed)
         rows.append(row)
     return tuple(rows)
 
@@ -486,6 +490,11 @@ def _evidence(rule: RuleTrace) -> tuple[str, ...]:
     return tuple(escape(f"{name}: {'; '.join(refs)}") for name, refs in rule.evidence)
 
 
+def _computed(rule: RuleTrace) -> tuple[str, ...]:
+    """How the derived values a rule read were computed, one line each."""
+    return tuple(escape(line) for _name, lines in rule.derived for line in lines)
+
+
 def _rule_row(rule: RuleTrace, path: str, _: Translate) -> RuleRow:
     evidence = _evidence(rule)
     return RuleRow(
@@ -498,6 +507,7 @@ def _rule_row(rule: RuleTrace, path: str, _: Translate) -> RuleRow:
         escape(detail_words(rule.detail, _)),
         evidence,
         _override(rule.override, path, _),
+        _computed(rule),
     )
 
 
