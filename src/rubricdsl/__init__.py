@@ -1,7 +1,11 @@
 """rubricdsl: scoring rubrics as text files, compiled and applied with a reason for every point."""
 
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from rubricdsl.api import Rubric, load, loads
-from rubricdsl.campaign import Evaluations, evaluate_all
 from rubricdsl.datafile import DataFile, DataFileError, check_evidence, parse_data, read_data
 from rubricdsl.errors import (
     Diagnostic,
@@ -12,15 +16,10 @@ from rubricdsl.errors import (
     RubricError,
     RubricSyntaxError,
 )
-from rubricdsl.gaps import GapReport, Suggestion, WhatIf, find_gaps, what_if
 from rubricdsl.inputs import NotApplicable
 from rubricdsl.limits import DEFAULT_LIMITS, Limits
 from rubricdsl.overrides import Override, OverrideError, OverrideProblem, read_overrides
-from rubricdsl.owners import UnitPoints, points_by_owner
-from rubricdsl.plan import Plan, PlanError, parse_plan, read_plan
 from rubricdsl.readers import readers
-from rubricdsl.schema import data_schema
-from rubricdsl.status import Status, StatusEntry, campaign_status
 from rubricdsl.trace import (
     CategoryTrace,
     ItemTrace,
@@ -84,3 +83,48 @@ __all__ = [
 ]
 
 __version__ = "0.4.0"
+
+# Imported when first used, so that `import rubricdsl` is quick: the tools beyond loading and
+# scoring (campaigns, gap analysis, plans with PyYAML, ...).
+_LATER = {
+    "Evaluations": "rubricdsl.campaign",
+    "evaluate_all": "rubricdsl.campaign",
+    "GapReport": "rubricdsl.gaps",
+    "Suggestion": "rubricdsl.gaps",
+    "WhatIf": "rubricdsl.gaps",
+    "find_gaps": "rubricdsl.gaps",
+    "what_if": "rubricdsl.gaps",
+    "UnitPoints": "rubricdsl.owners",
+    "points_by_owner": "rubricdsl.owners",
+    "Plan": "rubricdsl.plan",
+    "PlanError": "rubricdsl.plan",
+    "parse_plan": "rubricdsl.plan",
+    "read_plan": "rubricdsl.plan",
+    "data_schema": "rubricdsl.schema",
+    "Status": "rubricdsl.status",
+    "StatusEntry": "rubricdsl.status",
+    "campaign_status": "rubricdsl.status",
+}
+
+if TYPE_CHECKING:
+    from rubricdsl.campaign import Evaluations, evaluate_all
+    from rubricdsl.gaps import GapReport, Suggestion, WhatIf, find_gaps, what_if
+    from rubricdsl.owners import UnitPoints, points_by_owner
+    from rubricdsl.plan import Plan, PlanError, parse_plan, read_plan
+    from rubricdsl.schema import data_schema
+    from rubricdsl.status import Status, StatusEntry, campaign_status
+
+
+def __getattr__(name: str) -> Any:
+    if f"rubricdsl.{name}" in _LATER.values():  # `rubricdsl.gaps`, as when it was imported here
+        return importlib.import_module(f"rubricdsl.{name}")
+    module = _LATER.get(name)
+    if module is None:
+        raise AttributeError(f"module 'rubricdsl' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value  # found directly from now on
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LATER})

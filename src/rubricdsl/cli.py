@@ -12,7 +12,6 @@ from typing import NoReturn, TextIO
 from rubricdsl.commands import add_all
 from rubricdsl.errors import RubricError
 from rubricdsl.escape import clip, escape, escape_block
-from rubricdsl.highlight import colour_wanted, highlight_excerpts
 from rubricdsl.i18n import Translate, language, speaking, translator
 from rubricdsl.limits import DEFAULT_LIMITS, MIB, Limits
 
@@ -68,14 +67,27 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _coloured(text: str, stream: TextIO | None) -> str:
+    """`text` with the rubric lines of its excerpts coloured where `stream` is a terminal that
+    wants colour (highlight.colour_wanted); Pygments is imported only then."""
+    isatty = getattr(stream, "isatty", None)
+    try:
+        terminal = bool(isatty and isatty())
+    except (OSError, ValueError):
+        terminal = False
+    if not terminal:  # no colour anywhere else, and no need to import Pygments
+        return text
+    from rubricdsl.highlight import colour_wanted, highlight_excerpts
+
+    return highlight_excerpts(text) if colour_wanted(stream) else text
+
+
 def _say(message: str) -> None:
     """Write a message to stderr, if there is one that can take it: on a terminal, with the
     rubric lines of its excerpts coloured."""
     if sys.stderr is None:
         return
-    text = escape_block(message)
-    if colour_wanted(sys.stderr):
-        text = highlight_excerpts(text)
+    text = _coloured(escape_block(message), sys.stderr)
     try:
         sys.stderr.write(text + "\n")
         sys.stderr.flush()
@@ -154,8 +166,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if arguments.debug:
             _say(traceback.format_exc())
         return EXIT_INTERNAL
-    if arguments.command == "check" and colour_wanted(sys.stdout):
-        output = highlight_excerpts(output)
+    if arguments.command == "check":
+        output = _coloured(output, sys.stdout)
     return _write(output, _)
 
 

@@ -3,15 +3,17 @@ meta, 合理缺项 reports and evidence, numbers read as exact decimals."""
 
 from __future__ import annotations
 
+import functools
+import importlib
 import json
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal, localcontext
-from typing import Any
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
 
 import attrs
-import yaml
 
 from rubricdsl.errors import (
     IndicatorError,
@@ -33,6 +35,23 @@ from rubricdsl.limits import (
     looks_like_number,
     number_text_problem,
 )
+
+
+class _Lazy:
+    """A module imported when first used: PyYAML (~20 ms) only when a YAML file is read."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        module: ModuleType = importlib.import_module(self._name)
+        return getattr(module, attribute)
+
+
+if TYPE_CHECKING:
+    import yaml
+else:
+    yaml = _Lazy("yaml")
 
 TOP_LEVEL_KEYS = ("indicators", "meta", "not_applicable", "evidence", "overrides")
 
@@ -73,47 +92,11 @@ class DataFile:
     overrides: tuple[Any, ...] = ()  # anything: evaluate says what is wrong with each
 
 
-class _ExactConstructor(yaml.constructor.SafeConstructor):
-    """YAML's safe constructor, with floats read as the Decimal they were written as and
-    duplicate keys refused (PyYAML would silently keep the last)."""
-
-    limits: Limits = DEFAULT_LIMITS
-
-
-# libyaml's parser (shipped in PyYAML's wheels) reads a file ten times faster than the pure-Python
-# one; both give the same events and nodes, and both go through the constructors below.
-if yaml.__with_libyaml__:
-
-    class _ExactLoader(yaml._yaml.CParser, _ExactConstructor, yaml.resolver.Resolver):
-        def __init__(self, stream: str) -> None:
-            yaml._yaml.CParser.__init__(self, stream)
-            _ExactConstructor.__init__(self)
-            yaml.resolver.Resolver.__init__(self)
-
-else:  # pragma: no cover - only where PyYAML was built without libyaml
-
-    class _ExactLoader(  # type: ignore[no-redef]
-        yaml.reader.Reader,
-        yaml.scanner.Scanner,
-        yaml.parser.Parser,
-        yaml.composer.Composer,
-        _ExactConstructor,
-        yaml.resolver.Resolver,
-    ):
-        def __init__(self, stream: str) -> None:
-            yaml.reader.Reader.__init__(self, stream)
-            yaml.scanner.Scanner.__init__(self)
-            yaml.parser.Parser.__init__(self)
-            yaml.composer.Composer.__init__(self)
-            _ExactConstructor.__init__(self)
-            yaml.resolver.Resolver.__init__(self)
-
-
 def _check_events(text: str, limits: Limits) -> None:
     """The nesting and what aliases repeat, checked on the parser's events before any node is
     composed: composing recurses once per level, and a "billion laughs" file is small until
     its aliases are expanded. Counts, for each anchor, the values it stands for."""
-    loader = _ExactLoader(text)
+    loader = _exact_loader()(text)
     try:
         open_counts: list[tuple[int, str | None]] = []  # values so far in each open collection
         anchored: dict[str, int] = {}
@@ -257,20 +240,61 @@ def _construct_timestamp(loader: Any, node: yaml.ScalarNode) -> object:
         ) from None
 
 
-# Numbers as people write them that YAML 1.1 leaves as text: -.5, +.5, 1e+1, 1.5E3, 1e3.
-# (Plain whole numbers are resolved as ints first; the float constructor reads these exactly.)
-_ExactLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:float",
-    re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?$"),
-    list("-+0123456789."),
-)
-_ExactConstructor.add_constructor("tag:yaml.org,2002:float", _construct_float)
-_ExactConstructor.add_constructor("tag:yaml.org,2002:int", _construct_int)
-_ExactConstructor.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
-_ExactConstructor.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-_ExactConstructor.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
-for _tag in ("binary", "set", "omap", "pairs"):
-    _ExactConstructor.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse)
+@functools.cache
+def _exact_loader() -> Any:
+    """PyYAML's loader with the constructors below: made when a YAML text is first read, so that
+    importing rubricdsl does not import PyYAML."""
+
+    class _ExactConstructor(yaml.constructor.SafeConstructor):
+        """YAML's safe constructor, with floats read as the Decimal they were written as and
+        duplicate keys refused (PyYAML would silently keep the last)."""
+
+        limits: Limits = DEFAULT_LIMITS
+
+    # libyaml's parser (shipped in PyYAML's wheels) reads a file ten times faster than the
+    # pure-Python one; both give the same events and nodes, and both go through the
+    # constructors below.
+    if yaml.__with_libyaml__:
+
+        class _ExactLoader(yaml._yaml.CParser, _ExactConstructor, yaml.resolver.Resolver):
+            def __init__(self, stream: str) -> None:
+                yaml._yaml.CParser.__init__(self, stream)
+                _ExactConstructor.__init__(self)
+                yaml.resolver.Resolver.__init__(self)
+
+    else:  # pragma: no cover - only where PyYAML was built without libyaml
+
+        class _ExactLoader(  # type: ignore[no-redef]
+            yaml.reader.Reader,
+            yaml.scanner.Scanner,
+            yaml.parser.Parser,
+            yaml.composer.Composer,
+            _ExactConstructor,
+            yaml.resolver.Resolver,
+        ):
+            def __init__(self, stream: str) -> None:
+                yaml.reader.Reader.__init__(self, stream)
+                yaml.scanner.Scanner.__init__(self)
+                yaml.parser.Parser.__init__(self)
+                yaml.composer.Composer.__init__(self)
+                _ExactConstructor.__init__(self)
+                yaml.resolver.Resolver.__init__(self)
+
+    # Numbers as people write them that YAML 1.1 leaves as text: -.5, +.5, 1e+1, 1.5E3, 1e3.
+    # (Plain whole numbers are resolved as ints first; the float constructor reads these exactly.)
+    _ExactLoader.add_implicit_resolver(
+        "tag:yaml.org,2002:float",
+        re.compile(r"^[-+]?(?:[0-9][0-9_]*(?:\.[0-9_]*)?|\.[0-9][0-9_]*)(?:[eE][-+]?[0-9]+)?$"),
+        list("-+0123456789."),
+    )
+    _ExactConstructor.add_constructor("tag:yaml.org,2002:float", _construct_float)
+    _ExactConstructor.add_constructor("tag:yaml.org,2002:int", _construct_int)
+    _ExactConstructor.add_constructor("tag:yaml.org,2002:bool", _construct_bool)
+    _ExactConstructor.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+    _ExactConstructor.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+    for _tag in ("binary", "set", "omap", "pairs"):
+        _ExactConstructor.add_constructor(f"tag:yaml.org,2002:{_tag}", _refuse)
+    return _ExactLoader
 
 
 def given_twice(key: str) -> str:
@@ -316,7 +340,7 @@ def _yaml_loads(text: str, limits: Limits) -> object:
             line=line,
         ) from None
     _check_events(text, limits)
-    loader = _ExactLoader(text)
+    loader = _exact_loader()(text)
     loader.limits = limits
     try:
         return loader.get_single_data()  # a safe loader: no arbitrary objects
@@ -608,7 +632,7 @@ def _place(text: str, path: tuple[object, ...]) -> tuple[int, int] | None:
     problem needs its place; None when it cannot be found."""
     wants_key = bool(path) and path[-1] is _KEY
     steps = path[:-1] if wants_key else path
-    loader = _ExactLoader(text)
+    loader = _exact_loader()(text)
     try:
         node = loader.get_single_node()
         for index, step in enumerate(steps):

@@ -15,6 +15,40 @@ from rubricdsl.source import Span, excerpt
 _LINT_CODE = re.compile(r"R[0-9]{3}")
 
 
+class _Excerpt:
+    """The source line of a span with carets under it, drawn when first read: a load makes one for
+    every warning, and drawing (display widths) needs wcwidth, which only reports need. Equal to
+    the text it draws, and pickled as that text."""
+
+    __slots__ = ("_drawn", "_span", "_text")
+
+    def __init__(self, text: str, span: Span) -> None:
+        self._text: str | None = text
+        self._span = span
+        self._drawn: str | None = None
+
+    def __str__(self) -> str:
+        if self._drawn is None:
+            assert self._text is not None
+            self._drawn = excerpt(self._text, self._span)
+            self._text = None  # the whole source is no longer needed
+        return self._drawn
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, (_Excerpt, str)):
+            return str(self) == str(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+    def __repr__(self) -> str:
+        return repr(str(self))
+
+    def __reduce__(self) -> tuple[type[str], tuple[str]]:
+        return str, (str(self),)
+
+
 @attrs.frozen
 class Diagnostic:
     """One finding about a rubric: an error that stops it, or a warning that does not."""
@@ -25,7 +59,12 @@ class Diagnostic:
     source_name: str
     span: Span | None
     hint: str | None = None
-    snippet: str = ""
+    # the source line with carets under the span (`snippet`), drawn when first read
+    _snippet: str | _Excerpt = attrs.field(default="", alias="snippet")
+
+    @property
+    def snippet(self) -> str:
+        return str(self._snippet)
 
     @property
     def line(self) -> int | None:
@@ -75,7 +114,7 @@ def diagnostic(
     span: Span | None,
     hint: str | None = None,
 ) -> Diagnostic:
-    snippet = excerpt(text, span) if span is not None else ""
+    snippet = _Excerpt(text, span) if span is not None else ""
     return Diagnostic(severity, code, message, source_name, span, hint, snippet)
 
 

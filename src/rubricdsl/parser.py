@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import bisect
+import contextlib
 import copy
 import difflib
 import functools
+import hashlib
+import os
+import pkgutil
 import re
+import stat
+import sys
+import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import attrs
+import lark
 from lark import Lark, Token, Tree
 from lark.exceptions import (
     LarkError,
@@ -21,6 +31,7 @@ from lark.exceptions import (
     UnexpectedToken,
 )
 from lark.lexer import LexerThread
+from lark.load_grammar import FromPackageLoader
 from lark.parsers.lalr_interactive_parser import InteractiveParser
 from lark.parsers.lalr_parser_state import ParseConf, ParserState
 
@@ -43,17 +54,138 @@ _TERMINAL_NAMES = {
 @functools.cache
 def grammar_parser(*, keep_all_tokens: bool = False) -> Lark:
     """The LALR parser for grammars/rubric.lark, built once per process (and once more with
-    every token kept in the tree, keywords and punctuation too, for the formatter)."""
-    return Lark.open_from_package(
-        "rubricdsl.grammars",
-        "rubric.lark",
-        ("",),
-        parser="lalr",
-        strict=True,
-        propagate_positions=True,
-        maybe_placeholders=False,
+    every token kept in the tree, keywords and punctuation too, for the formatter).
+
+    Built once across processes, too: the parser built is kept in the user's cache directory
+    (`cache_directory()`) under a key made of the grammar's text, lark's and Python's versions and
+    the options, and a later process loads it from there (a few milliseconds, where building
+    takes a few hundred). A changed grammar has another key, so it is built anew; a cache that
+    cannot be read or written is passed over, and the parser is built as it would be without."""
+    text = _grammar_text()
+    key = _cache_key(text, keep_all_tokens)
+    directory = cache_directory()
+    path = None if directory is None else directory / f"parser-{key}.pickle"
+    if path is not None:
+        cached = _cached_parser(path, key)
+        if cached is not None:
+            return cached
+    parser = build_parser(keep_all_tokens=keep_all_tokens, grammar=text)
+    if path is not None:
+        _keep(parser, path, key)
+    return parser
+
+
+_GRAMMAR_PACKAGE = "rubricdsl.grammars"
+_GRAMMAR_FILE = "rubric.lark"
+# The options every parser of the grammar is built with (`keep_all_tokens` and `strict` aside).
+_OPTIONS: dict[str, Any] = {
+    "parser": "lalr",
+    "propagate_positions": True,
+    "maybe_placeholders": False,
+}
+
+
+def build_parser(
+    *, keep_all_tokens: bool = False, strict: bool = False, grammar: str | None = None
+) -> Lark:
+    """The parser built from the grammar (`grammar`: its text, else the one shipped), not cached.
+    `strict` refuses any conflict in the grammar and any two terminals that may match the same
+    text (lark's check with interegular, ~0.1 s): the tests build it so (tests/test_startup.py),
+    so that no start of the program has to."""
+    loader = FromPackageLoader(_GRAMMAR_PACKAGE, ("",))
+    return Lark(
+        _grammar_text() if grammar is None else grammar,
+        source_path=_GRAMMAR_FILE,
+        import_paths=[loader],
+        strict=strict,
         keep_all_tokens=keep_all_tokens,
+        **_OPTIONS,
     )
+
+
+def _grammar_text() -> str:
+    """The text of grammars/rubric.lark, as shipped with the package."""
+    data = pkgutil.get_data(_GRAMMAR_PACKAGE, _GRAMMAR_FILE)
+    assert data is not None, "the grammar ships with the package"
+    return data.decode("utf-8")
+
+
+def _cache_key(grammar: str, keep_all_tokens: bool) -> str:
+    """What a cached parser must have been built from: the grammar's text, the options, and the
+    versions of lark and Python (a pickle of lark's objects is read by the same ones)."""
+    options = sorted({**_OPTIONS, "keep_all_tokens": keep_all_tokens}.items())
+    made_of = "\0".join(
+        [grammar, repr(options), lark.__version__, ".".join(map(str, sys.version_info[:2]))]
+    )
+    return hashlib.sha256(made_of.encode("utf-8")).hexdigest()[:40]
+
+
+def cache_directory() -> Path | None:
+    """Where the built parsers are kept: $XDG_CACHE_HOME/rubricdsl, else ~/.cache/rubricdsl;
+    None when there is no home to put it in."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # the XDG spec: a relative path is to be ignored
+        try:
+            base = os.path.join(Path.home(), ".cache")
+        except (RuntimeError, KeyError, OSError):
+            return None
+    return Path(base) / "rubricdsl"
+
+
+def _cached_parser(path: Path, key: str) -> Lark | None:
+    """The parser kept at `path`, if it is there, ours, and built under `key`; else None."""
+    try:
+        with open(path, "rb") as file:
+            if not _ours(os.fstat(file.fileno())):
+                return None
+            if file.readline().rstrip(b"\n") != key.encode("ascii"):
+                return None
+            return Lark.load(file)
+    except Exception:  # missing, unreadable, corrupt, or from another lark: build it anew
+        return None
+
+
+def _ours(status: os.stat_result) -> bool:
+    """Whether a cached file may be unpickled: written by this user, writable by no one else
+    (where the system has owners; a pickle runs code when loaded)."""
+    getuid = getattr(os, "getuid", None)
+    if getuid is None:
+        return True
+    return status.st_uid == getuid() and not status.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
+
+
+def _keep(parser: Lark, path: Path, key: str) -> None:
+    """Write the parser to `path` for later processes: to a new file renamed into place, so that a
+    process reading it never sees half of it. Never fails: without a cache, the parser is built."""
+    temporary = None
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        descriptor, temporary = tempfile.mkstemp(prefix=".parser-", suffix=".tmp", dir=path.parent)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(key.encode("ascii") + b"\n")
+            parser.save(file)
+        os.replace(temporary, path)
+        temporary = None
+        _forget_old(path)
+    except Exception:  # unwritable, full, or read-only: build it each time instead
+        pass
+    finally:
+        if temporary is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+
+
+# A cached parser not written for this long is of a grammar no longer in use (or rebuilt in a
+# moment if it is): removed when another is written, so that editing the grammar leaves no heap.
+_KEPT_FOR = 7 * 24 * 3600
+
+
+def _forget_old(written: Path) -> None:
+    now = time.time()
+    for other in written.parent.glob("parser-*.pickle"):
+        with contextlib.suppress(OSError):
+            if other != written and now - other.stat().st_mtime > _KEPT_FOR:
+                other.unlink()
 
 
 @attrs.frozen

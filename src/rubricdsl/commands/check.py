@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from rubricdsl.api import Rubric, loads
 from rubricdsl.commands.output import writes_unicode
@@ -13,8 +14,10 @@ from rubricdsl.errors import Diagnostic, RubricError
 from rubricdsl.escape import escape, json_escape
 from rubricdsl.files import read_text
 from rubricdsl.limits import Limits
-from rubricdsl.lint import LintResult, lint
 from rubricdsl.model import counted
+
+if TYPE_CHECKING:
+    from rubricdsl.lint import LintResult
 
 NAME = "check"
 HELP = "compile rubrics and print their warnings and lint findings"
@@ -70,6 +73,8 @@ def _report(arguments: argparse.Namespace, checked: list[tuple[Rubric, LintResul
 
 
 def _checked(path: str, limits: Limits) -> tuple[Rubric, LintResult]:
+    from rubricdsl.lint import lint  # imported by this command only
+
     text = read_text(path, "rubric file", RubricError, limits)
     rubric = loads(text, path, limits)
     return rubric, lint(rubric.checked, text)

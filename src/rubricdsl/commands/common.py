@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
 
 from rubricdsl.api import Rubric, load
 from rubricdsl.campaign import Evaluations, evaluate_all, overrides_for, own_data
 from rubricdsl.datafile import DataFile, read_data
-from rubricdsl.gaps import GapReport, find_gaps
 from rubricdsl.limits import Limits
+
+if TYPE_CHECKING:
+    from rubricdsl.gaps import GapReport
 
 DATA_HELP = "the district's data: YAML, JSON, or a workbook from `rubricdsl template`"
 
@@ -44,6 +47,8 @@ def gap_reports(
 ) -> list[GapReport | None]:
     """What wins each lost point back, for each rubric; a checklist's (its unmet tasks) only
     when asked for, else None. A rule or item the reviewers settled on site is no gap."""
+    from rubricdsl.gaps import find_gaps  # imported by the commands that show gaps
+
     return [
         find_gaps(
             rubric,

@@ -14,7 +14,6 @@ from rubricdsl.commands.output import deliver, writes_unicode
 from rubricdsl.datafile import read_data
 from rubricdsl.escape import escape_block, json_escape
 from rubricdsl.limits import Limits
-from rubricdsl.versions import diff_versions, render_diff_text, score_effect
 
 NAME = "diff"
 HELP = "compare two versions of a rubric: what changed, item by item (with --data: the effect)"
@@ -47,6 +46,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(arguments: argparse.Namespace, limits: Limits) -> str:
     """The changes (exit 0 whether or not there are any: differences are not errors)."""
+    from rubricdsl.versions import diff_versions, render_diff_text, score_effect
+
     old = load(arguments.old, limits)
     new = load(arguments.new, limits)
     diff = diff_versions(old.checked, new.checked)

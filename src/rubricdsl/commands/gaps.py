@@ -9,10 +9,6 @@ from rubricdsl.commands.common import add_rubrics_and_data, gap_reports, scored
 from rubricdsl.commands.output import add_report_options, deliver, writes_unicode
 from rubricdsl.i18n import language
 from rubricdsl.limits import Limits
-from rubricdsl.render_gaps import render_gaps_json, render_gaps_text
-from rubricdsl.reports.html import render_html
-from rubricdsl.reports.markdown import render_markdown
-from rubricdsl.reports.view import build_view
 
 NAME = "gaps"
 HELP = "what change of the data wins each lost point back, ranked by what it gains"
@@ -24,6 +20,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(arguments: argparse.Namespace, limits: Limits) -> str:
+    from rubricdsl.render_gaps import render_gaps_json, render_gaps_text  # this command's only
+
     _, data, evaluations = scored(arguments, limits)
     # a rule or item the reviewers settled on site is no gap
     reports = [report for report in gap_reports(evaluations, data, checklists=True) if report]
@@ -35,6 +33,10 @@ def run(arguments: argparse.Namespace, limits: Limits) -> str:
         text = texts[0] if single else "[\n" + ",\n".join(texts) + "\n]"
         return deliver(text + "\n", arguments.output)
     if arguments.format in ("markdown", "html"):
+        from rubricdsl.reports.html import render_html  # Jinja2: only for this report
+        from rubricdsl.reports.markdown import render_markdown
+        from rubricdsl.reports.view import build_view
+
         view = build_view(
             lang,
             # the gaps' JSON carries the gap analysis, not the trace

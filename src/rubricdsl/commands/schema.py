@@ -12,7 +12,6 @@ from rubricdsl.commands.output import writes_unicode
 from rubricdsl.escape import escape, json_escape
 from rubricdsl.i18n import _
 from rubricdsl.limits import Limits
-from rubricdsl.schema import data_schema
 
 NAME = "schema"
 HELP = "print the JSON Schema (draft 2020-12) of the data file the rubrics accept"
@@ -27,6 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(arguments: argparse.Namespace, limits: Limits) -> str:
+    from rubricdsl.schema import data_schema  # imported by this command only
+
     rubrics = [load(path, limits) for path in arguments.rubrics]
     schema = data_schema(rubrics, limits)
     if arguments.output is None:

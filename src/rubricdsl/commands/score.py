@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rubricdsl.campaign import Evaluations
 from rubricdsl.commands.common import add_rubrics_and_data, gap_reports, scored
@@ -14,13 +14,10 @@ from rubricdsl.datafile import DataFile
 from rubricdsl.escape import json_escape
 from rubricdsl.i18n import language, translator
 from rubricdsl.limits import Limits
-from rubricdsl.owners import UnitPoints, points_by_owner
-from rubricdsl.plan import read_plan
 from rubricdsl.render import json_ready, render_text
-from rubricdsl.reports.html import render_html
-from rubricdsl.reports.markdown import render_markdown
-from rubricdsl.reports.text import owners_lines
-from rubricdsl.reports.view import build_view
+
+if TYPE_CHECKING:
+    from rubricdsl.owners import UnitPoints
 
 NAME = "score"
 HELP = "score a district's data file with a rubric (or several rubrics sharing the file)"
@@ -41,12 +38,19 @@ def run(arguments: argparse.Namespace, limits: Limits) -> str:
     rubrics, data, evaluations = scored(arguments, limits)
     owners: tuple[UnitPoints, ...] = ()
     if arguments.plan is not None:
+        from rubricdsl.owners import points_by_owner
+        from rubricdsl.plan import read_plan
+
         owners = points_by_owner(evaluations, read_plan(arguments.plan, rubrics, limits))
     lang = language(arguments.lang)
     if arguments.format == "json":
         ascii_only = arguments.output is None and not writes_unicode(sys.stdout)
         text = _json(evaluations, data, owners, ascii_only=ascii_only)
     elif arguments.format in ("markdown", "html"):
+        from rubricdsl.reports.html import render_html  # Jinja2: only for this report
+        from rubricdsl.reports.markdown import render_markdown
+        from rubricdsl.reports.view import build_view
+
         single = len(evaluations.results) == 1
         results = evaluations.results
         view = build_view(
@@ -61,6 +65,8 @@ def run(arguments: argparse.Namespace, limits: Limits) -> str:
     else:
         text = "\n".join(render_text(result, data.meta, lang) for result in evaluations.results)
         if owners:
+            from rubricdsl.reports.text import owners_lines
+
             text += "\n" + "\n".join(owners_lines(owners, translator(lang))) + "\n"
     return deliver(text, arguments.output)
 

@@ -12,13 +12,6 @@ from rubricdsl.commands.output import add_report_options, deliver, writes_unicod
 from rubricdsl.escape import json_escape
 from rubricdsl.i18n import language
 from rubricdsl.limits import Limits
-from rubricdsl.owners import points_by_owner
-from rubricdsl.plan import read_plan
-from rubricdsl.reports.html import render_html
-from rubricdsl.reports.markdown import render_markdown
-from rubricdsl.reports.text import status_text
-from rubricdsl.reports.view import build_view
-from rubricdsl.status import campaign_status
 
 NAME = "status"
 HELP = (
@@ -45,6 +38,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(arguments: argparse.Namespace, limits: Limits) -> str:
+    # imported by this command only (PyYAML for the plan)
+    from rubricdsl.owners import points_by_owner
+    from rubricdsl.plan import read_plan
+    from rubricdsl.reports.text import status_text
+    from rubricdsl.status import campaign_status
+
     rubrics, data, evaluations = scored(arguments, limits)
     plan = read_plan(arguments.plan, rubrics, limits)
     as_of = arguments.as_of or datetime.date.today()
@@ -62,6 +61,10 @@ def run(arguments: argparse.Namespace, limits: Limits) -> str:
         ascii_only = arguments.output is None and not writes_unicode(sys.stdout)
         text = json_escape(json.dumps(document, ensure_ascii=ascii_only, indent=2)) + "\n"
     elif arguments.format in ("markdown", "html"):
+        from rubricdsl.reports.html import render_html  # Jinja2: only for this report
+        from rubricdsl.reports.markdown import render_markdown
+        from rubricdsl.reports.view import build_view
+
         gaps = gap_reports(evaluations, data)
         view = build_view(
             lang,

@@ -6,7 +6,6 @@ import argparse
 import sys
 from decimal import Decimal, InvalidOperation
 
-from rubricdsl.cases import render_run, run_paths
 from rubricdsl.errors import RubricError
 from rubricdsl.limits import Limits
 
@@ -45,6 +44,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(arguments: argparse.Namespace, limits: Limits) -> str:
+    from rubricdsl.cases import render_run, run_paths  # imported by this command only
+
     minimum: Decimal | None = arguments.min_coverage
     tested = run_paths(arguments.paths, limits)
     report = render_run(tested, minimum)

@@ -13,10 +13,8 @@ from rubricdsl.campaign import evaluate_all, overrides_for, own_data
 from rubricdsl.commands.output import add_report_options, deliver, writes_unicode
 from rubricdsl.datafile import DataFileError, parse_data, read_data
 from rubricdsl.escape import shown
-from rubricdsl.gaps import what_if
 from rubricdsl.i18n import language
 from rubricdsl.limits import Limits
-from rubricdsl.render_gaps import render_whatif_json, render_whatif_text
 
 NAME = "whatif"
 HELP = "rescore a district's data with some values changed and show what moves"
@@ -92,6 +90,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(arguments: argparse.Namespace, limits: Limits) -> str:
+    from rubricdsl.gaps import what_if  # imported by this command only
+    from rubricdsl.render_gaps import render_whatif_json, render_whatif_text
+
     rubrics = [load(path, limits) for path in arguments.rubrics]
     data = read_data(arguments.data, limits)
     # the data as they are and as changed must both suit the rubrics: names no rubric
