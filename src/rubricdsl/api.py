@@ -8,10 +8,12 @@ import os
 import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from types import MappingProxyType
+from typing import Literal, overload
 
 import attrs
 
 from rubricdsl import ast
+from rubricdsl.compiled import CompiledRubric, NeedsTreeError, Score, compile_scorer
 from rubricdsl.errors import (
     Diagnostic,
     RubricArgumentError,
@@ -46,6 +48,10 @@ class Rubric:
     tree: RubricTree
     text: str | None = attrs.field(default=None, eq=False, repr=False)
     limits: Limits = attrs.field(default=DEFAULT_LIMITS, eq=False, repr=False)
+    # the generated scorer, made on the first evaluation without a trace (a load needs none)
+    _scorers: list[CompiledRubric | None] = attrs.field(
+        factory=list, init=False, eq=False, repr=False
+    )
 
     def __reduce__(self) -> tuple[Callable[[str, str, Limits], Rubric], tuple[str, str, Limits]]:
         if self.text is None:
@@ -81,7 +87,15 @@ class Rubric:
         group or category by its title, mapped to where it stands ("item 5")."""
         return self.tree.reportable
 
-    @exactly
+    @property
+    def scorer(self) -> CompiledRubric | None:
+        """The generated scorer of `evaluate(…, trace="none")` (rubricdsl.compiled), made on
+        first use; None for a rubric it leaves to the evaluation tree."""
+        if not self._scorers:
+            self._scorers.append(compile_scorer(self.tree, self.checked.indicators))
+        return self._scorers[0]
+
+    @overload
     def evaluate(
         self,
         indicators: Mapping[str, object],
@@ -89,7 +103,29 @@ class Rubric:
         *,
         evidence: Mapping[str, object] | None = None,
         overrides: Sequence[Mapping[str, object] | Override] | None = None,
-    ) -> Result:
+        trace: Literal["full"] = "full",
+    ) -> Result: ...
+
+    @overload
+    def evaluate(
+        self,
+        indicators: Mapping[str, object],
+        not_applicable: Mapping[str, str] | None = None,
+        *,
+        evidence: Mapping[str, object] | None = None,
+        overrides: Sequence[Mapping[str, object] | Override] | None = None,
+        trace: Literal["lost", "none"],
+    ) -> Score: ...
+
+    def evaluate(
+        self,
+        indicators: Mapping[str, object],
+        not_applicable: Mapping[str, str] | None = None,
+        *,
+        evidence: Mapping[str, object] | None = None,
+        overrides: Sequence[Mapping[str, object] | Override] | None = None,
+        trace: str = "full",
+    ) -> Result | Score:
         """Score the indicators; raises IndicatorError listing every problem with them at once.
 
         `not_applicable` reports whole items (groups, categories) 合理缺项, by id (title), each
@@ -99,7 +135,77 @@ class Rubric:
         rule or an item decided on site (docs/overrides.md): the score counts them, the trace
         keeps what was computed without them; OverrideError lists every problem with them.
         The mappings are copied once at the start, so the caller may reuse or change them; the
-        arithmetic runs in rubricdsl's own decimal context, whatever the caller's is."""
+        arithmetic runs in rubricdsl's own decimal context, whatever the caller's is.
+
+        `trace` says how much to keep: "full" (a `Result`, the trace behind every point),
+        "lost" (a `Score` with the traces of the rules that did not give their points: what
+        the office reads) or "none" (a `Score`: the figures only, from generated code where
+        the values are plain ints, floats, bools and texts). Every level scores the same."""
+        if trace == "full":
+            return self._traced(indicators, not_applicable, evidence, overrides)
+        if trace not in ("lost", "none"):
+            raise RubricArgumentError(f'trace must be "full", "lost" or "none", not {trace!r}')
+        score = None
+        if overrides is None and evidence is None:
+            # whole numbers only: no decimal context is needed, nor can a caller's change it
+            score = self._compiled(indicators, not_applicable)
+        if score is None:
+            result = self._traced(indicators, not_applicable, evidence, overrides)
+            return Score.of(result, losses=trace == "lost")
+        if trace == "lost":
+            return self._with_losses(score, indicators, not_applicable)
+        return score
+
+    def _compiled(
+        self, indicators: Mapping[str, object], not_applicable: Mapping[str, str] | None
+    ) -> Score | None:
+        """The figures from the generated scorer; None where the tree must score (data it
+        cannot read exactly, a rubric it leaves to the tree, a partial point past the scale)."""
+        scorer = self.scorer
+        if scorer is None:
+            return None
+        values = scorer.read(indicators)
+        if values is None:
+            return None
+        reported = read_reported(self.tree.reportable, not_applicable)
+        try:
+            raw = scorer.score(values, reported)
+        except NeedsTreeError:
+            return None
+        return Score(self.tree.info, raw, scorer.scale, scorer.items)
+
+    @exactly
+    def _with_losses(
+        self,
+        score: Score,
+        indicators: Mapping[str, object],
+        not_applicable: Mapping[str, str] | None,
+    ) -> Score:
+        """The rules that lost points, traced by the tree: those of the items below their
+        maximum (and, where the rubric deducts above its items, of the whole evaluation)."""
+        if any(c.deductions for c in self.tree.categories) or self.tree.deductions:
+            return Score.of(self._traced(indicators, not_applicable, None, None), losses=True)
+        readings = read_indicators(self.checked.indicators, indicators)
+        reported = read_reported(self.tree.reportable, not_applicable)
+        nodes = self.tree.item_nodes()
+        losses = tuple(
+            (f"item {item.id}", rule)
+            for item in score.items
+            if item.score < item.max
+            for rule in nodes[item.id].evaluate(readings, reported).rules
+            if rule.lost > 0
+        )
+        return score.with_losses(losses)
+
+    @exactly
+    def _traced(
+        self,
+        indicators: Mapping[str, object],
+        not_applicable: Mapping[str, str] | None,
+        evidence: Mapping[str, object] | None,
+        overrides: Sequence[Mapping[str, object] | Override] | None,
+    ) -> Result:
+        """The evaluation tree's scoring, with the trace behind every point."""
         readings = read_indicators(self.checked.indicators, indicators)
         reported = read_reported(self.tree.reportable, not_applicable)
         references = read_evidence(self.checked.indicators, evidence)

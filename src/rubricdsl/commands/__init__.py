@@ -8,6 +8,7 @@ from typing import Any
 
 from rubricdsl.commands import (
     check,
+    compile,
     diff,
     fmt,
     gaps,
@@ -31,6 +32,7 @@ COMMANDS: tuple[ModuleType, ...] = (
     fmt,
     diff,
     test,
+    compile,
 )
 
 
