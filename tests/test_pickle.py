@@ -125,3 +125,28 @@ def test_a_worker_process_scores_the_sample_the_same() -> None:
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         in_worker = pool.submit(_score, rubric, data).result(timeout=120)
     assert in_worker == _score(rubric, data)
+
+
+@pytest.mark.parametrize("protocol", range(pickle.HIGHEST_PROTOCOL + 1))
+def test_a_result_round_trips_to_an_equal_result(protocol: int) -> None:
+    from rubricdsl.datafile import read_data
+
+    rubric = rubricdsl.load(ROOT / "examples" / "rubrics" / "2021-draft.rubric")
+    data = read_data(ROOT / "examples" / "rubrics" / "yaohai-2021-draft.yaml").indicators
+    result = rubric.evaluate(data, evidence={"spot_checked_firms": ["抽查台账.xlsx"]})
+    copy_ = pickle.loads(pickle.dumps(result, protocol=protocol))
+    assert copy_ == result
+    assert copy_.to_dict() == result.to_dict()
+    assert copy_.derived == result.derived and copy_.evidence == result.evidence
+    assert copy_.item("14").score == result.item("14").score
+
+
+def test_a_result_finds_an_item_by_its_id() -> None:
+    from rubricdsl.datafile import read_data
+
+    rubric = rubricdsl.load(ROOT / "rubrics" / "2020" / "anhui-quality-county.rubric")
+    result = rubric.evaluate(read_data(ROOT / "examples" / "yaohai-2021.yaml").indicators)
+    assert [result.item(item.id) for item in result.items] == list(result.items)
+    assert result.items is result.items  # made once
+    with pytest.raises(KeyError):
+        result.item("31")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from types import MappingProxyType
@@ -507,6 +508,12 @@ class RubricInfo:
         }
 
 
+def _unpickled_result(values: dict[str, Any]) -> Result:
+    values["evidence"] = MappingProxyType(values["evidence"])
+    values["derived"] = MappingProxyType(values["derived"])
+    return Result(**values)
+
+
 @attrs.frozen
 class Result:
     """A rubric applied to one district's indicators: the scores and the trace behind every point.
@@ -559,9 +566,13 @@ class Result:
         vetoes are separate (`passed_vetoes`)."""
         return not self.unmet_requirements
 
-    @property
+    @functools.cached_property
     def items(self) -> tuple[ItemTrace, ...]:
         return tuple(item for category in self.categories for item in category.items())
+
+    @functools.cached_property
+    def _item_index(self) -> dict[str, ItemTrace]:
+        return {item.id: item for item in self.items}
 
     @property
     def vetoes(self) -> tuple[VetoTrace, ...]:
@@ -579,10 +590,16 @@ class Result:
         return not self.vetoes
 
     def item(self, item_id: str) -> ItemTrace:
-        for item in self.items:
-            if item.id == item_id:
-                return item
-        raise KeyError(item_id)
+        """One item by its id, from an index made once (KeyError if there is none)."""
+        return self._item_index[item_id]
+
+    def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
+        """Pickled as its fields, the read-only mappings as dicts (a mappingproxy does not
+        pickle): a copy equal to it, in another process too."""
+        values = {field.name: getattr(self, field.name) for field in attrs.fields(Result)}
+        values["evidence"] = dict(self.evidence)
+        values["derived"] = dict(self.derived)
+        return _unpickled_result, (values,)
 
     def task(self, task_id: str) -> TaskTrace:
         for task in self.tasks:
