@@ -12,7 +12,6 @@ import stat
 from pathlib import Path
 from typing import Any
 
-import attrs
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,9 +19,8 @@ from hypothesis import strategies as st
 from rubricdsl.cli import main
 from rubricdsl.errors import RubricSyntaxError
 from rubricdsl.formatter import FormatError, format_rubric
-from rubricdsl.parser import parse_rubric
-from rubricdsl.source import Span, display_width
-from rubricdsl.transform import to_ast
+from rubricdsl.source import display_width
+from rubricdsl.testing import meaning
 from strategies import block_cases, rubric_cases
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -30,27 +28,8 @@ REPOSITORY_RUBRICS = sorted([*ROOT.glob("rubrics/**/*.rubric"), *ROOT.glob("exam
 SETTINGS = settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
-def without_spans(value: Any) -> Any:
-    """An AST node as nested tuples, every Span (where a thing was written) left out."""
-    if attrs.has(type(value)):
-        return (
-            type(value).__name__,
-            tuple(
-                (field.name, without_spans(getattr(value, field.name)))
-                for field in attrs.fields(type(value))
-                if not field.name.endswith("span")
-                and not isinstance(getattr(value, field.name), Span)
-            ),
-        )
-    if isinstance(value, tuple):
-        return tuple(without_spans(v) for v in value)
-    return value
-
-
 def ast_of(text: str) -> Any:
-    parsed = parse_rubric(text, "<test>")
-    assert not parsed.errors and parsed.tree is not None, parsed.errors
-    return without_spans(to_ast(parsed.tree))
+    return meaning(text)
 
 
 # A rubric's pieces: strings first (a `#` in a string is not a comment), comments, comparisons,

@@ -17,10 +17,7 @@ from hypothesis import strategies as st
 import rubricdsl
 from rubricdsl import ast
 from rubricdsl.formatter import format_rubric
-from rubricdsl.parser import parse_rubric
-from rubricdsl.source import Span
-from rubricdsl.testing import rubrics
-from rubricdsl.transform import to_ast
+from rubricdsl.testing import meaning, rubrics
 
 SETTINGS = settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -268,27 +265,8 @@ def _excuse_features(excuses: tuple[ast.Excuse, ...], where: str) -> set[str]:
     }
 
 
-def without_spans(value: Any) -> Any:
-    """An AST node as nested tuples, every Span (where a thing was written) left out."""
-    if attrs.has(type(value)):
-        return (
-            type(value).__name__,
-            tuple(
-                (field.name, without_spans(getattr(value, field.name)))
-                for field in attrs.fields(type(value))
-                if not field.name.endswith("span")
-                and not isinstance(getattr(value, field.name), Span)
-            ),
-        )
-    if isinstance(value, tuple):
-        return tuple(without_spans(v) for v in value)
-    return value
-
-
 def ast_of(text: str) -> Any:
-    parsed = parse_rubric(text, "<test>")
-    assert not parsed.errors and parsed.tree is not None, parsed.errors
-    return without_spans(to_ast(parsed.tree))
+    return meaning(text)
 
 
 def comments(text: str) -> int:

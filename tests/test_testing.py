@@ -79,3 +79,18 @@ def test_the_properties_can_fail():
         assert_within_bounds(attrs.evolve(result, total=Decimal(11)))  # past base + bonus
     with pytest.raises(AssertionError):
         assert_trace_adds_up(attrs.evolve(result, total=result.total - 1))
+
+
+def test_meaning_ignores_layout_and_comments_but_not_a_threshold():
+    from rubricdsl.errors import RubricSyntaxError
+    from rubricdsl.testing import meaning
+
+    text = (
+        'rubric "r"\nyear 2021\nbase 1\nindicators { x: count }\n'
+        'category "c" 1 { item 1 "i" 1 { 1 when x >= 2 "两次以上" } }\n'
+    )
+    relaid = text.replace(" { ", " {\n  # 注释\n  ").replace("x >= 2", "x>=2")
+    assert meaning(relaid) == meaning(text)
+    assert meaning(text.replace(">= 2", ">= 3")) != meaning(text)
+    with pytest.raises(RubricSyntaxError):
+        meaning(text.replace("when", "wehn"))

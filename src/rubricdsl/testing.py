@@ -17,10 +17,13 @@ from hypothesis import strategies as st
 from rubricdsl import ast
 from rubricdsl.api import Rubric
 from rubricdsl.derive import inverse, read_with_derived
-from rubricdsl.errors import IndicatorError
+from rubricdsl.errors import IndicatorError, RubricSyntaxError
 from rubricdsl.generate import rubrics
 from rubricdsl.model import IndicatorSpec
+from rubricdsl.parser import parse_rubric
+from rubricdsl.source import Span
 from rubricdsl.trace import GroupTrace, Result
+from rubricdsl.transform import to_ast
 
 NA_REASON = "合理缺项（生成的测试数据）"
 UPPER = {"percent": Decimal(100), "score": Decimal(100)}
@@ -360,7 +363,40 @@ __all__ = [
     "check_all",
     "indicator_sets",
     "invalid_indicator_sets",
+    "meaning",
+    "reported",
     "rubrics",
     "thresholds",
     "value_of",
 ]
+
+
+# ---- what a text means, for tools that rewrite rubrics ---------------------------------------
+
+
+def meaning(text: str) -> Any:
+    """What a rubric text says, as nested tuples of its AST with every source position left
+    out: two texts that differ only in layout and comments have equal meanings (what
+    `rubricdsl fmt`, and any tool that rewrites a rubric, must keep). RubricSyntaxError for a
+    text that does not parse."""
+    parsed = parse_rubric(text, "<meaning>")
+    if parsed.errors or parsed.tree is None:
+        raise RubricSyntaxError(list(parsed.errors))
+    return _without_spans(to_ast(parsed.tree))
+
+
+def _without_spans(value: object) -> Any:
+    if attrs.has(type(value)):
+        fields = attrs.fields(cast("type[attrs.AttrsInstance]", type(value)))
+        return (
+            type(value).__name__,
+            tuple(
+                (field.name, _without_spans(getattr(value, field.name)))
+                for field in fields
+                if not field.name.endswith("span")
+                and not isinstance(getattr(value, field.name), Span)
+            ),
+        )
+    if isinstance(value, tuple):
+        return tuple(_without_spans(v) for v in value)
+    return value
