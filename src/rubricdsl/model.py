@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Collection, Iterator, Mapping
 from decimal import Decimal
 from types import MappingProxyType
@@ -173,6 +174,13 @@ def tidy(value: Decimal) -> Decimal:
     -0 → 0. Exact for any size, whatever the caller's decimal context."""
     if not value.is_finite():
         return value
+    # A trace tidies the same few points thousands of times: equal numbers tidy alike, so
+    # the answer is kept by value.
+    return _tidied(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def _tidied(value: Decimal) -> Decimal:
     if value.is_zero():
         return Decimal(0)
     sign, digits, exponent = value.as_tuple()
