@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextvars
 import functools
 from collections.abc import Callable
 from decimal import (
@@ -49,13 +50,25 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
+# Set while a function of rubricdsl runs in the private context, so that the functions it
+# calls (a trace's properties, a hundred times an evaluation) need not enter it again. A
+# context variable, as decimal's own context is: each thread and task has its own.
+_INSIDE: contextvars.ContextVar[bool] = contextvars.ContextVar("rubricdsl_exact", default=False)
+
+
 def exactly(function: Callable[P, R]) -> Callable[P, R]:
     """Run `function` in the private context: no caller's precision, rounding or traps apply."""
 
     @functools.wraps(function)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with localcontext(EXACT):
+        if _INSIDE.get():
             return function(*args, **kwargs)
+        token = _INSIDE.set(True)
+        try:
+            with localcontext(EXACT):
+                return function(*args, **kwargs)
+        finally:
+            _INSIDE.reset(token)
 
     return wrapper
 
