@@ -829,6 +829,15 @@ class ItemNode:
 
 
 @attrs.frozen
+class Best:
+    """What a place's rules gave before its cap and floor, their sum, and what they added."""
+
+    raws: list[Decimal]
+    total: Decimal
+    added: Decimal
+
+
+@attrs.frozen
 class Settlement:
     """How the rules of one place (an item; a category's or the total's deductions) settle what
     they gave: from `start`, stage by stage, within 0 and `limit`; `cut` words a cut."""
@@ -849,11 +858,23 @@ class Settlement:
         raws = [o.raw for o in outcomes]
         gave = settle(raws, self.limit, self.starts, self.start)
         added = sum(gave, ZERO)
+        best = Best(raws, sum(raws, ZERO), added)
         traces = tuple(
-            self._trace(index, rules[index], outcome, gave[index], raws, added, readings, site)
+            self._trace(index, rules[index], outcome, gave[index], best, readings, site)
             for index, outcome in enumerate(outcomes)
         )
         return added, traces
+
+    def _gain(self, best: Best, index: int, reach: Decimal) -> Decimal:
+        """What the rules would add with rule `index` at its best, less what they add. In one
+        stage the sum settles at the bound it passes (`settle` cuts exactly that much), so it
+        is worked from the total, not by settling every rule again (linear in the rules)."""
+        if not self.starts:
+            total = self.start + best.total - best.raws[index] + reach
+            return min(max(total, ZERO), self.limit) - self.start - best.added
+        raws = list(best.raws)
+        raws[index] = reach
+        return sum(settle(raws, self.limit, self.starts, self.start), ZERO) - best.added
 
     def _trace(
         self,
@@ -861,8 +882,7 @@ class Settlement:
         rule: RuleNode,
         outcome: Outcome,
         gave: Decimal,
-        raws: list[Decimal],
-        added: Decimal,
+        best: Best,
         readings: Readings,
         site: OnSite,
     ) -> RuleTrace:
@@ -874,9 +894,7 @@ class Settlement:
         lost = ZERO
         if status != NOT_APPLICABLE:
             # what the place would gain if this rule gave its best (a deduction: nothing)
-            best = list(raws)
-            best[index] = rule.reach
-            lost = sum(settle(best, self.limit, self.starts, self.start), ZERO) - added
+            lost = self._gain(best, index, rule.reach)
         return rule.trace(
             readings,
             gave=gave,
