@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
@@ -312,11 +313,18 @@ class _Generator:
         self.emit(0, "def read(data):")
         self.emit(1, f"if type(data) is not dict or len(data) != {len(self.names)}:")
         self.emit(2, "return None")
-        self.emit(1, "try:")
-        for name, slot in zip(self.names, slots, strict=True):
-            self.emit(2, f"{slot} = data[{self.constant(name)}]")
-        self.emit(1, "except KeyError:")
-        self.emit(2, "return None")
+        if slots:  # one C call takes every value: operator.itemgetter of the names
+            getter = self.constant(operator.itemgetter(*self.names))
+            unpacked = "(" + "".join(f"{slot}, " for slot in slots) + ")"
+            self.emit(1, "try:")
+            self.emit(
+                2,
+                f"{unpacked} = {getter}(data)"
+                if len(slots) > 1
+                else f"{slots[0]} = {getter}(data)",
+            )
+            self.emit(1, "except KeyError:")
+            self.emit(2, "return None")
         tests = [self.plain_test(self.specs[n], self.slot[n]) for n in self.names]
         self.emit(1, "if not (" + " and ".join(tests or ["True"]) + "):")
         self.emit(2, "try:")
