@@ -6,9 +6,9 @@ import contextlib
 import gc
 import os
 import threading
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
-from typing import Literal, overload
+from typing import TYPE_CHECKING, Literal, overload
 
 import attrs
 
@@ -32,6 +32,9 @@ from rubricdsl.parser import Parsed, parse_rubric
 from rubricdsl.source import Span
 from rubricdsl.trace import Result
 from rubricdsl.transform import to_ast
+
+if TYPE_CHECKING:
+    from rubricdsl.batch import Row, Scored
 
 
 @attrs.frozen
@@ -155,6 +158,24 @@ class Rubric:
         if trace == "lost":
             return self._with_losses(score, indicators, not_applicable)
         return score
+
+    def evaluate_many(
+        self,
+        rows: Iterable[Mapping[str, object] | Row],
+        *,
+        trace: Literal["full", "lost", "none"] = "none",
+        jobs: int | None = 1,
+    ) -> Iterator[Scored]:
+        """Score many districts as a stream: each row is a mapping of indicators, or a
+        `rubricdsl.batch.Row` (indicators, whole 合理缺项, an id). Yields a `Scored` for each
+        row in the order given, as soon as it is done: its `result` (a `Score`, or a `Result`
+        with trace="full"), or the IndicatorError that refused it, while every other row is
+        still scored. `jobs` worker processes share the rows (None: one per core), each given
+        this rubric once; rows are read only a few hundred ahead of the results, so a stream of
+        any length runs in bounded memory (docs/scale.md)."""
+        from rubricdsl.batch import evaluate_many  # multiprocessing: only for a batch
+
+        return evaluate_many(self, rows, trace=trace, jobs=jobs)
 
     def _compiled(
         self, indicators: Mapping[str, object], not_applicable: Mapping[str, str] | None
