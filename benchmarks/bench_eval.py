@@ -381,7 +381,8 @@ def batch_by_cli(
         command = [*cli_command(), "score", table_2020.RUBRIC, "--batch", str(source)]
         command += ["--jobs", str(jobs)] if "--jobs" in options else []
         command += ["--trace", "none"] if "--trace" in options else []
-        command += ["--out", str(Path(scratch) / "out.jsonl")] if "--out" in options else []
+        out = str(Path(scratch) / "out.jsonl")
+        command += ["--output", out] if "--output" in options else []
         start = time.perf_counter()
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
         took = time.perf_counter() - start

@@ -10,6 +10,7 @@ import io
 import itertools
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -472,3 +473,40 @@ def wait_for_partial_output(folder: Path, process: subprocess.Popen[bytes]) -> P
                 return partial
         time.sleep(0.05)
     raise AssertionError(f"the batch ended early: {process.stderr.read().decode()}")
+
+
+# ---- docs/scale.md ----------------------------------------------------------------------------
+
+
+def doc_block(mark: str) -> str:
+    """The code block after `<!-- {mark} -->` in docs/scale.md."""
+    text = (ROOT / "docs" / "scale.md").read_text(encoding="utf-8")
+    after = text[text.index(f"<!-- {mark} -->") :]
+    found = re.search(r"```[a-z]*\n(.*?)```", after, re.DOTALL)
+    assert found is not None, mark
+    return found.group(1)
+
+
+def test_the_guide_shows_what_the_batch_command_writes(capsys, tmp_path, monkeypatch):
+    (tmp_path / "districts.csv").write_text(doc_block("batch example: districts.csv"), "utf-8")
+    monkeypatch.chdir(tmp_path)
+    shown = doc_block("batch example: the command").splitlines()
+    command = shown[0].removeprefix("$ rubricdsl ").split()
+    command[1] = str(ROOT / command[1])  # the rubric, from the repository
+    code, out, err = run(capsys, *command)
+    assert code == 1 and out == ""
+    rate = re.compile(r"in \S+ s \(\S+ rows/s\)")  # the time varies
+    assert [rate.sub("", line) for line in err.splitlines()] == [
+        rate.sub("", line) for line in shown[1:]
+    ]
+    written = (tmp_path / "scores.csv").read_text(encoding="utf-8")
+    assert written == doc_block("batch example: scores.csv")
+
+
+def test_the_guides_python_example_prints_what_it_shows(capsys, monkeypatch):
+    text = (ROOT / "docs" / "scale.md").read_text(encoding="utf-8")
+    after = text[text.index("<!-- python example: tests/test_batch.py runs it -->") :]
+    program, shown = re.findall(r"```[a-z]*\n(.*?)```", after, re.DOTALL)[:2]
+    monkeypatch.chdir(ROOT)
+    exec(compile(program, "docs/scale.md", "exec"), {"__name__": "scale_example"})
+    assert capsys.readouterr().out == shown

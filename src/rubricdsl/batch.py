@@ -1124,13 +1124,16 @@ def records(
     records: Iterable[object], rubric: Rubric, *, trace: str = "none"
 ) -> list[dict[str, Any]]:
     """Score a partition of JSON Lines records (lines of text, or their objects) as `score
-    --batch` writes them, one dict per record: "row" (its place in the partition, from 1), the
-    "id" it gives, then its figures (exact numbers as text) or its "problems". For Dask's
-    `map_partitions` (docs/scale.md) and any other framework that hands out partitions."""
+    --batch` writes them, one dict per record: "row" (its place in the partition, from 1; a
+    blank line is counted but gives none), the "id" it gives, then its figures (exact numbers
+    as text) or its "problems". For Dask's `map_partitions` (docs/scale.md) and any other
+    framework that hands out partitions."""
     trace = _checked_trace(trace, ("none", "lost"))
     items = tuple(rubric.tree.item_nodes())
     scored: list[dict[str, Any]] = []
     for row, data in enumerate(records, start=1):
+        if isinstance(data, (str, bytes, bytearray)) and not data.strip():
+            continue  # a blank line: no row, but counted, as in a file
         document: dict[str, Any] = {"row": row}
         try:
             id, indicators, reported = record(rubric, data)

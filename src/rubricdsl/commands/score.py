@@ -200,12 +200,17 @@ def _run_batch(arguments: argparse.Namespace, limits: Limits) -> str:
     output = arguments.output
     shown_refused: list[int] = []
 
+    bar = _progress_bar(arguments.batch, output)
+
     def refused(row: int, id: str | None, error: IndicatorError) -> None:
         if len(shown_refused) < SHOWN_REFUSED:
-            _tell(_refused_lines(row, id, error))
+            lines = _refused_lines(row, id, error)
+            if bar is not None:
+                bar.write(escape_block(lines))
+            else:
+                _tell(lines)
         shown_refused.append(row)
 
-    bar = _progress_bar(arguments.batch, output)
     try:
         with _terminated_as_interrupt():
             summary = batch.score_file(
@@ -293,6 +298,8 @@ def _silence_stdout() -> None:
 class _Bar(Protocol):
     def update(self, done: int, rows: int) -> None: ...
 
+    def write(self, text: str) -> None: ...
+
     def close(self) -> None: ...
 
 
@@ -319,6 +326,10 @@ def _progress_bar(source: str, output: str | None) -> _Bar | None:
         def update(self, done: int, rows: int) -> None:
             bar.update(done - bar.n)
             bar.set_postfix_str(_("{rows} rows").format(rows=f"{rows:,}"), refresh=False)
+
+        def write(self, text: str) -> None:
+            """Lines above the bar, which is drawn again below them."""
+            bar.write(text, file=sys.stderr)
 
         def close(self) -> None:
             bar.close()
