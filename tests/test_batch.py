@@ -197,6 +197,8 @@ def test_jsonl_numbers_are_read_exactly(tmp_path, rubric):
     assert exact(indicators) == {"a": Decimal("96.5"), "b": Decimal("0.1")}
     with pytest.raises(rubricdsl.IndicatorError, match="given twice"):
         batch.record(rubric, '{"a": 1, "a": 2}')
+    with pytest.raises(rubricdsl.IndicatorError, match="not UTF-8"):
+        batch.record(rubric, b'{"a": "\xff"}')
 
 
 def test_the_output_is_csv_or_jsonl_as_asked(capsys, tmp_path, rubric):
@@ -300,7 +302,7 @@ def exact(value: object) -> object:
 
 def test_csv_cells_read_as_their_indicators_kind():
     food = rubricdsl.load(FOOD)
-    header = [*food.indicators, "id"]
+    header = [*food.indicators, "id", ""]  # a column without a name is left out
     layout = batch.CsvLayout.read(food, header, "x.csv")
     cells = {n: "" for n in header}
     cells.update(

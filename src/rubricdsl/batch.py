@@ -541,6 +541,8 @@ class CsvLayout:
             name = raw.strip()
             if index == 0:
                 name = name.lstrip("\ufeff")
+            if not name:  # a column without a name (a spreadsheet's trailing comma): left out
+                continue
             if name in seen:
                 problems.append(_("column {column} is given twice").format(column=_quoted(name)))
                 continue
@@ -704,7 +706,10 @@ def record(
     if isinstance(data, (bytes, bytearray, str)):
         try:
             data = _parse_json(data)
-        except ValueError as problem:  # JSONDecodeError, UnicodeDecodeError, a key twice
+        except UnicodeDecodeError:
+            message = _("is not UTF-8 text; save the file as UTF-8")
+            raise IndicatorError([IndicatorProblem("(row)", message)]) from None
+        except ValueError as problem:  # JSONDecodeError, a key twice, an int of 4,300 digits
             reason = problem.msg if isinstance(problem, json.JSONDecodeError) else str(problem)
             message = _("is not a JSON object ({reason})").format(reason=clip(reason, 200))
             raise IndicatorError([IndicatorProblem("(row)", message)]) from None
