@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import traceback
 from collections.abc import Sequence
 from typing import NoReturn, TextIO
 
 from rubricdsl.commands import add_all
+from rubricdsl.commands.output import silence_stdout
 from rubricdsl.errors import RubricError
 from rubricdsl.escape import clip, escape, escape_block
 from rubricdsl.i18n import Translate, language, speaking, translator
@@ -105,16 +105,6 @@ def _never_fail_on(stream: TextIO | None) -> None:
             pass
 
 
-def _silence_stdout() -> None:
-    """After a failed write, point stdout at /dev/null so Python's exit flush stays quiet."""
-    try:
-        descriptor = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(descriptor, sys.stdout.fileno())
-        os.close(descriptor)
-    except (OSError, ValueError, AttributeError):
-        pass
-
-
 def _write(output: str, _: Translate) -> int:
     if sys.stdout is None:
         _say("rubricdsl: " + _("cannot write the output: standard output is closed"))
@@ -123,12 +113,12 @@ def _write(output: str, _: Translate) -> int:
         sys.stdout.write(output)
         sys.stdout.flush()
     except BrokenPipeError:  # the reader has gone (`… | head -1`): stop quietly, as Unix tools do
-        _silence_stdout()
+        silence_stdout()
         return EXIT_BROKEN_PIPE
     except (OSError, ValueError) as problem:
         reason = problem.strerror if isinstance(problem, OSError) else str(problem)
         _say("rubricdsl: " + _("cannot write the output: {reason}").format(reason=reason))
-        _silence_stdout()
+        silence_stdout()
         return EXIT_CANNOT_WRITE
     return EXIT_OK
 

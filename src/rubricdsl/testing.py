@@ -320,10 +320,36 @@ def negated(rubric: Rubric) -> set[str]:
     return found
 
 
+def compared(rubric: Rubric) -> set[str]:
+    """Indicators compared with something other than `true` (`x == false`, `x != true`,
+    `x == y`): true may lower a score there."""
+    found: set[str] = set()
+    for node in _nodes(rubric.checked.file):
+        if not isinstance(node, ast.Comparison):
+            continue
+        sides = (node.left, node.right)
+        with_true = any(isinstance(s, ast.BoolLiteral) and s.value is True for s in sides)
+        if not (with_true and node.operator == "=="):
+            found |= {s.name for s in sides if isinstance(s, ast.Reference)}
+    return found
+
+
+def excusing(rubric: Rubric) -> set[str]:
+    """Indicators a `na when` reads: true may make an item, group or category 合理缺项, and
+    its points, earned or not, leave the total."""
+    found: set[str] = set()
+    for node in _nodes(rubric.checked.file):
+        if isinstance(node, ast.NotApplicableWhen):
+            found |= {n.name for n in _nodes(node) if isinstance(n, ast.Reference)}
+    return found
+
+
 def assert_monotone_in_flags(rubric: Rubric, data: Mapping[str, Any]) -> None:
     """Turning a bool indicator from false to true never lowers the total, unless a deduction,
-    a veto or a `not` reads it (then the rubric says it may)."""
+    a veto, a `not`, a comparison with anything but `true` or a `na when` reads it (then the
+    rubric says it may)."""
     skip = reads_in_deductions_or_vetoes(rubric) | negated(rubric)
+    skip |= compared(rubric) | excusing(rubric)
     before = rubric.evaluate(data).total
     for name, spec in rubric.indicators.items():
         if spec.kind != "bool" or name in skip or data.get(name) is not False:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import codecs
+import os
+import sys
 from typing import TextIO
 
 from rubricdsl.atomic import write_atomically
@@ -54,3 +56,13 @@ def deliver(text: str, output: str | None) -> str:
     data = text.encode("utf-8")
     write_atomically(output, data)
     return _("wrote {file} ({size:,} bytes)").format(file=escape(output), size=len(data)) + "\n"
+
+
+def silence_stdout() -> None:
+    """After a failed write, point stdout at /dev/null so Python's exit flush stays quiet."""
+    try:
+        descriptor = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(descriptor, sys.stdout.fileno())
+        os.close(descriptor)
+    except (OSError, ValueError, AttributeError):
+        pass

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
 import sys
 from collections.abc import Iterator
@@ -14,7 +13,13 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from rubricdsl.campaign import Evaluations
 from rubricdsl.commands.common import DATA_HELP, gap_reports, scored
-from rubricdsl.commands.output import REPORT_FORMATS, add_report_options, deliver, writes_unicode
+from rubricdsl.commands.output import (
+    REPORT_FORMATS,
+    add_report_options,
+    deliver,
+    silence_stdout,
+    writes_unicode,
+)
 from rubricdsl.datafile import DataFile
 from rubricdsl.errors import IndicatorError
 from rubricdsl.escape import clip, escape, escape_block, json_escape
@@ -225,7 +230,7 @@ def _run_batch(arguments: argparse.Namespace, limits: Limits) -> str:
                 progress=bar.update if bar is not None else None,
             )
     except BrokenPipeError:  # the reader has gone (`… | head`): stop quietly, as Unix tools do
-        _silence_stdout()
+        silence_stdout()
         raise SystemExit(141) from None
     finally:
         if bar is not None:
@@ -284,15 +289,6 @@ def _tell(message: str) -> None:
 def _stdout() -> IO[bytes]:
     sys.stdout.flush()
     return sys.stdout.buffer
-
-
-def _silence_stdout() -> None:
-    try:
-        descriptor = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(descriptor, sys.stdout.fileno())
-        os.close(descriptor)
-    except (OSError, ValueError, AttributeError):
-        pass
 
 
 class _Bar(Protocol):
