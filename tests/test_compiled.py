@@ -283,3 +283,13 @@ def test_no_decimal_context_of_the_caller_changes_a_score_without_trace():
         exact = per_unit.evaluate({"n": 1}, trace="none")
     assert sample.total == Decimal("77.49")
     assert exact.total == Decimal("1.67")
+
+
+def test_the_scaled_item_scores_are_the_items_scores():
+    for score in (
+        TABLE.evaluate(SAMPLE, trace="none"),
+        Score.of(TABLE.evaluate(SAMPLE)),
+    ):
+        scale, scores = score.scaled_item_scores
+        assert [Decimal(s).scaleb(-scale) for s in scores] == [i.score for i in score.items]
+    assert TABLE.evaluate(SAMPLE, trace="none").scaled_item_scores[1][13] == 650  # 6.5 × 100

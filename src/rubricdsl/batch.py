@@ -23,6 +23,7 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 import attrs
 
 from rubricdsl.atomic import CannotWriteError, _cannot_write, _mode_for
+from rubricdsl.compiled import Score
 from rubricdsl.errors import IndicatorError, IndicatorProblem, RubricArgumentError, RubricError
 from rubricdsl.escape import clip, shown
 from rubricdsl.i18n import _SPOKEN, _, speaking
@@ -31,7 +32,6 @@ from rubricdsl.limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:
     from rubricdsl.api import Rubric
-    from rubricdsl.compiled import Score
     from rubricdsl.trace import Result
 
 TRACES = ("none", "lost", "full")
@@ -326,11 +326,9 @@ class _ItemTexts:
         self.made: dict[int, list[dict[object, str]]] = {}  # by scale: per item, number → text
 
     def __call__(self, result: Score | Result) -> list[str]:
-        raw = getattr(result, "_raw", None)
-        scale = getattr(result, "_scale", None)
-        if not (isinstance(scale, int) and isinstance(raw, tuple) and len(raw) > 6):
+        if not isinstance(result, Score):
             return self._slowly(result)
-        scores = raw[6]
+        scale, scores = result.scaled_item_scores
         if len(scores) != len(self.items):
             return self._slowly(result)
         made = self.made.get(scale)

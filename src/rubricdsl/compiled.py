@@ -188,6 +188,14 @@ class Score:
             for (id, title), score, most in zip(self._items, scores, maxima, strict=True)
         )
 
+    @property
+    def scaled_item_scores(self) -> tuple[int, tuple[int | Decimal, ...]]:
+        """(scale, each item's score in the rubric's order as the scorer holds it: a whole
+        number of 10^-scale points), for writers of many scores that would rather not make a
+        Decimal per item and row. A Score made from a Result (`Score.of`) has scale 0 and
+        holds Decimals."""
+        return self._scale, self._raw[6]
+
     def item(self, item_id: str) -> ItemScore:
         for item in self.items:
             if item.id == item_id:
