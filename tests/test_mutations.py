@@ -100,16 +100,6 @@ def replaced(lines: list[str], index: int, start: int, end: int, new: str) -> st
     return "".join(changed)
 
 
-def comparisons(condition: ast.Condition) -> Iterator[ast.Comparison]:
-    if isinstance(condition, ast.Comparison):
-        yield condition
-    elif isinstance(condition, ast.Not):
-        yield from comparisons(condition.operand)
-    elif isinstance(condition, ast.AllOf | ast.AnyOf):
-        for operand in condition.operands:
-            yield from comparisons(operand)
-
-
 def mutants(text: str, rubric: Rubric) -> tuple[list[Mutant], list[str], set[tuple[str, int]]]:
     """Every mutant of the rubric's rules, the equivalent ones skipped (and named), and the
     (kind, rule line) pairs that got at least one mutant."""
@@ -122,7 +112,7 @@ def mutants(text: str, rubric: Rubric) -> tuple[list[Mutant], list[str], set[tup
             for rule in item.rules:
                 assert isinstance(rule, ast.Fixed), "the 2020 table has fixed points only"
                 found += [attrs.evolve(m, site=len(found)) for m in points_mutants(lines, rule)]
-                for comparison in comparisons(rule.condition):
+                for comparison in ast.comparisons(rule.condition):
                     made, equal = comparison_mutants(lines, rule, comparison, indicators)
                     found += [attrs.evolve(m, site=len(found)) for m in made]
                     skipped += equal
@@ -234,10 +224,11 @@ def test_every_rule_gets_every_kind_of_mutant(table: tuple[str, Rubric]) -> None
             for rule in item.rules:
                 assert ("points", rule.span.line) in covered
                 assert isinstance(rule, ast.Fixed)
-                if any(True for _ in comparisons(rule.condition)):
+                if any(True for _ in ast.comparisons(rule.condition)):
                     assert ("operator", rule.span.line) in covered
                     if any(
-                        isinstance(c.right, ast.NumberLiteral) for c in comparisons(rule.condition)
+                        isinstance(c.right, ast.NumberLiteral)
+                        for c in ast.comparisons(rule.condition)
                     ):
                         assert ("threshold", rule.span.line) in covered
 

@@ -189,6 +189,18 @@ class AnyOf:
 
 Condition = Flag | Comparison | Trend | Not | AllOf | AnyOf
 
+
+def comparisons(condition: Condition) -> Iterator[Comparison]:
+    """Every comparison of a condition, in the order written (through not, and, or)."""
+    if isinstance(condition, Comparison):
+        yield condition
+    elif isinstance(condition, Not):
+        yield from comparisons(condition.operand)
+    elif isinstance(condition, AllOf | AnyOf):
+        for operand in condition.operands:
+            yield from comparisons(operand)
+
+
 # ---- rules ---------------------------------------------------------------------------
 
 

@@ -452,16 +452,6 @@ def _conditions(node: object) -> Iterator[ast.Condition]:
             yield tier.condition
 
 
-def _comparisons(condition: ast.Condition) -> Iterator[ast.Comparison]:
-    if isinstance(condition, ast.Comparison):
-        yield condition
-    elif isinstance(condition, ast.Not):
-        yield from _comparisons(condition.operand)
-    elif isinstance(condition, ast.AllOf | ast.AnyOf):
-        for operand in condition.operands:
-            yield from _comparisons(operand)
-
-
 def truth(
     condition: ast.Condition,
     readings: Mapping[str, Reading],
@@ -708,7 +698,7 @@ class Coverage:
 
     def _watch(self, node: object, where: str, place: tuple[int, int] | None) -> None:
         for condition in _conditions(node):
-            for comparison in _comparisons(condition):
+            for comparison in ast.comparisons(condition):
                 left = _numeric(comparison.left, self.indicators)
                 right = _numeric(comparison.right, self.indicators)
                 if left is None or right is None or left == right == "literal":

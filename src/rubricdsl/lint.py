@@ -624,7 +624,7 @@ class _Linter:
         condition = place.condition
         if isinstance(condition, (ast.Flag, ast.Comparison, ast.Trend)):
             return  # a single comparison is the checker's (never-holds, always-holds)
-        if any(self._constant(c) for c in _comparisons(condition)):
+        if any(self._constant(c) for c in ast.comparisons(condition)):
             return  # the checker already says so of one comparison in it
         outcomes = self.space.outcomes(condition)
         if outcomes is None or len(outcomes) != 1:
@@ -779,16 +779,6 @@ class _Linter:
             self.bonus_under_cap(item)
         self.precision()
         return self.found
-
-
-def _comparisons(condition: ast.Condition) -> Iterator[ast.Comparison]:
-    if isinstance(condition, ast.Comparison):
-        yield condition
-    elif isinstance(condition, ast.Not):
-        yield from _comparisons(condition.operand)
-    elif isinstance(condition, (ast.AllOf, ast.AnyOf)):
-        for operand in condition.operands:
-            yield from _comparisons(operand)
 
 
 def _same_bound(kind: str, operator: str, value: Decimal, threshold: _Threshold) -> bool:
