@@ -182,11 +182,12 @@ class Score:
 
     @property
     def items(self) -> tuple[ItemScore, ...]:
-        scores, maxima = self._raw[6], self._raw[7]
-        return tuple(
-            ItemScore(id, title, _points(score, self._scale), _points(most, self._scale))
-            for (id, title), score, most in zip(self._items, scores, maxima, strict=True)
-        )
+        return tuple(self._item_at(index) for index in range(len(self._items)))
+
+    def _item_at(self, index: int) -> ItemScore:
+        item_id, title = self._items[index]
+        score, most = self._raw[6][index], self._raw[7][index]
+        return ItemScore(item_id, title, _points(score, self._scale), _points(most, self._scale))
 
     @property
     def scaled_item_scores(self) -> tuple[int, tuple[int | Decimal, ...]]:
@@ -197,9 +198,10 @@ class Score:
         return self._scale, self._raw[6]
 
     def item(self, item_id: str) -> ItemScore:
-        for item in self.items:
-            if item.id == item_id:
-                return item
+        """One item by its id (KeyError if there is none), made alone: not every item's."""
+        for index, (found, _) in enumerate(self._items):
+            if found == item_id:
+                return self._item_at(index)
         raise KeyError(item_id)
 
     def to_dict(self) -> dict[str, Any]:
