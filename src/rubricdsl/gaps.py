@@ -10,7 +10,7 @@ from typing import Any, cast
 import attrs
 
 from rubricdsl.api import Rubric
-from rubricdsl.derive import derived_specs, inverse, read_with_derived, recompute
+from rubricdsl.derive import inverse, read_with_derived, recompute
 from rubricdsl.errors import IndicatorError, IndicatorProblem, RubricArgumentError
 from rubricdsl.escape import clip
 from rubricdsl.evaltree import (
@@ -661,9 +661,11 @@ class Solver:
     """Finds, for a condition, the smallest changes of the data that give it a wanted truth,
     from the condition's own parts; `blocked` keeps the first reason one cannot."""
 
-    def __init__(self, specs: Mapping[str, IndicatorSpec]) -> None:
+    def __init__(
+        self, specs: Mapping[str, IndicatorSpec], derived: tuple[IndicatorSpec, ...]
+    ) -> None:
         self.specs = specs
-        self.derived = derived_specs(specs)
+        self.derived = derived  # in the order computed (RubricTree.derived)
         self.blocked: Blocked | None = None
 
     def block(self, blocked: Blocked) -> list[Alt]:
@@ -1206,7 +1208,7 @@ class Finder:
         groups: dict[tuple[tuple[str, Value], ...], _Group] = {}
         out_of_reach: list[OutOfReach] = []
         for site in gaps:
-            solver = Solver(self.rubric.indicators)
+            solver = Solver(self.rubric.indicators, self.derived)
             targets = self.targets(site, solver)
             for target in targets:
                 found = [self.verified(site, target, alt) for alt in target.alts]
@@ -1449,7 +1451,7 @@ class Finder:
     ) -> GateGap:
         """What would make a requirement hold (a veto not strike): of the ways found, the one
         that leaves the most in the total (the first written on a tie)."""
-        solver = Solver(self.rubric.indicators)
+        solver = Solver(self.rubric.indicators, self.derived)
         alts = [
             alt
             for alt in solver.solve(condition, want, self.readings)
