@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 import rubricdsl
 from rubricdsl.compiled import NeedsTreeError, Score, compile_scorer
 from rubricdsl.datafile import read_data
-from rubricdsl.testing import indicator_sets, rubrics
+from rubricdsl.inputs import read_indicators, read_reported
+from rubricdsl.testing import _defects, indicator_sets, invalid_indicator_sets, rubrics
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -79,6 +80,16 @@ def test_a_value_the_fast_path_cannot_take_exactly_is_left_to_the_exact_reading(
     assert compiled_score(TABLE, {**data, "cqo_appointed_pct": value}) is None
 
 
+def by_tree(rubric: rubricdsl.Rubric, data, reported=None) -> rubricdsl.Result:
+    """The reference: the evaluation tree alone, every part of the trace made as it scores."""
+    readings = read_indicators(rubric.checked.indicators, data)
+    return rubric.tree.evaluate(readings, read_reported(rubric.tree.reportable, reported))
+
+
+def loss_documents(losses) -> list[dict]:
+    return [{"where": where, **rule.to_dict()} for where, rule in losses]
+
+
 # shrinking a random rubric takes minutes: a failure is shown as drawn
 @settings(
     max_examples=150,
@@ -87,21 +98,50 @@ def test_a_value_the_fast_path_cannot_take_exactly_is_left_to_the_exact_reading(
     phases=(Phase.explicit, Phase.reuse, Phase.generate),
 )
 @given(st.data())
-def test_random_rubrics_of_every_construct_score_the_same(data):
-    rubric = rubricdsl.loads(data.draw(rubrics(derived=False)))
+def test_random_rubrics_of_every_construct_score_the_same_at_every_trace_level(data):
+    rubric = rubricdsl.loads(data.draw(rubrics()))  # derived indicators too: the tree's
     indicators = data.draw(indicator_sets(rubric))
     reported = {
         name: "合理缺项"
         for name in rubric.reportable
         if data.draw(st.booleans(), label=f"report {name}")
     }
-    result = rubric.evaluate(indicators, reported)
+    reference = by_tree(rubric, indicators, reported)
+    full = rubric.evaluate(indicators, reported)
+    # the figures first, as scored (by the generated code, where it could), then the trace
+    assert_same(Score.of(full), reference)
+    assert full.to_dict() == reference.to_dict()
+    assert full == reference and full.traced
+    none = rubric.evaluate(indicators, reported, trace="none")
+    assert_same(none, reference)
+    assert not none.losses
+    lost = rubric.evaluate(indicators, reported, trace="lost")
+    assert_same(lost, reference)
+    assert loss_documents(lost.losses) == loss_documents(Score.of(reference, losses=True).losses)
     try:
-        score = compiled_score(rubric, indicators, reported)
+        score = compiled_score(rubric, indicators, reported) if rubric.scorer else None
     except NeedsTreeError:
         return  # a partial point past the rubric's precision: the tree scores it
     if score is not None:
-        assert_same(score, result)
+        assert_same(score, reference)
+
+
+@settings(
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
+)
+@given(st.data())
+def test_random_rubrics_refuse_bad_data_the_same_at_every_trace_level(data):
+    rubric = rubricdsl.loads(data.draw(rubrics()))
+    defect = data.draw(invalid_indicator_sets(rubric))
+    with pytest.raises(rubricdsl.IndicatorError) as reference:
+        by_tree(rubric, defect.data)
+    for level in ("full", "lost", "none"):
+        with pytest.raises(rubricdsl.IndicatorError) as caught:
+            rubric.evaluate(defect.data, trace=level)  # type: ignore[call-overload]
+        assert str(caught.value) == str(reference.value), level
 
 
 def test_the_generated_code_holds_no_text_of_the_rubric():
@@ -293,3 +333,54 @@ def test_the_scaled_item_scores_are_the_items_scores():
         scale, scores = score.scaled_item_scores
         assert [Decimal(s).scaleb(-scale) for s in scores] == [i.score for i in score.items]
     assert TABLE.evaluate(SAMPLE, trace="none").scaled_item_scores[1][13] == 650  # 6.5 × 100
+
+
+EVERY_KIND = rubricdsl.loads(
+    """rubric "every kind"
+year 2021
+base 10
+indicators {
+  flag: bool
+  level: enum(low, high)
+  n: number
+  c: count
+  a: amount("元")
+  pc: percent or na
+  sc: score
+  s: series(3)
+}
+category "c" 10 {
+  item 1 "i" 10 {
+    2 when flag and level == high  "x"
+    2 when n > 1 and c > 1  "y"
+    2 when a > 1 and pc > 1  "z"
+    2 when sc > 1  "w"
+    2 when increasing(s)  "v"
+  }
+}
+"""
+)
+PLAIN = {"flag": True, "level": "high", "n": 2, "c": 2, "a": 2, "pc": 2, "sc": 2, "s": [1, 2, 3]}
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        (name, value)
+        for name, spec in EVERY_KIND.indicators.items()
+        for value, _ in _defects(name, spec)
+    ],
+)
+def test_each_kind_s_bad_values_are_refused_the_same_at_every_trace_level(name, value):
+    data = {**PLAIN, name: value}
+    with pytest.raises(rubricdsl.IndicatorError) as reference:
+        by_tree(EVERY_KIND, data)
+    for level in ("full", "lost", "none"):
+        with pytest.raises(rubricdsl.IndicatorError) as caught:
+            EVERY_KIND.evaluate(data, trace=level)  # type: ignore[call-overload]
+        assert str(caught.value) == str(reference.value), level
+
+
+def test_the_every_kind_rubric_takes_the_compiled_path():
+    assert EVERY_KIND.scorer is not None and EVERY_KIND.scorer.read(PLAIN) is not None
+    assert EVERY_KIND.evaluate(PLAIN, trace="none").total == 10

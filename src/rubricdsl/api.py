@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import gc
 import os
 import threading
@@ -13,7 +14,7 @@ from typing import TYPE_CHECKING, Literal, overload
 import attrs
 
 from rubricdsl import ast
-from rubricdsl.compiled import CompiledRubric, NeedsTreeError, Score, compile_scorer
+from rubricdsl.compiled import CompiledRubric, Losses, NeedsTreeError, Score, compile_scorer
 from rubricdsl.errors import (
     Diagnostic,
     RubricArgumentError,
@@ -144,20 +145,32 @@ class Rubric:
         "lost" (a `Score` with the traces of the rules that did not give their points: what
         the office reads) or "none" (a `Score`: the figures only, from generated code where
         the values are plain ints, floats, bools and texts). Every level scores the same."""
-        if trace == "full":
-            return self._traced(indicators, not_applicable, evidence, overrides)
-        if trace not in ("lost", "none"):
+        if trace not in ("full", "lost", "none"):
             raise RubricArgumentError(f'trace must be "full", "lost" or "none", not {trace!r}')
-        score = None
+        scored = None
         if overrides is None and evidence is None:
             # whole numbers only: no decimal context is needed, nor can a caller's change it
-            score = self._compiled(indicators, not_applicable)
-        if score is None:
+            scored = self._compiled(indicators, not_applicable, kept=trace != "none")
+        if scored is None:
             result = self._traced(indicators, not_applicable, evidence, overrides)
-            return Score.of(result, losses=trace == "lost")
+            return result if trace == "full" else Score.of(result, losses=trace == "lost")
+        score, kept, reported = scored
+        if trace == "none":
+            return score
         if trace == "lost":
-            return self._with_losses(score, indicators, not_applicable)
-        return score
+            return score.with_losses(functools.partial(self._losses, score, kept, reported))
+        return Result(
+            rubric=score.rubric,
+            total=score.total,
+            base=score.base,
+            base_raw=score.base_raw,
+            bonus=score.bonus,
+            na_points=score.na_points,
+            categories=(),
+            all_vetoes=(),
+            warnings=self.tree.warnings,
+            later=functools.partial(self._traced, kept, reported, None, None),
+        )
 
     def evaluate_many(
         self,
@@ -178,10 +191,16 @@ class Rubric:
         return evaluate_many(self, rows, trace=trace, jobs=jobs)
 
     def _compiled(
-        self, indicators: Mapping[str, object], not_applicable: Mapping[str, str] | None
-    ) -> Score | None:
-        """The figures from the generated scorer; None where the tree must score (data it
-        cannot read exactly, a rubric it leaves to the tree, a partial point past the scale)."""
+        self,
+        indicators: Mapping[str, object],
+        not_applicable: Mapping[str, str] | None,
+        *,
+        kept: bool,
+    ) -> tuple[Score, dict[str, object], dict[str, str]] | None:
+        """The figures from the generated scorer, with (when `kept`) a copy of the indicators
+        and the 合理缺项 it read, for a trace made later; None where the tree must score (data
+        it cannot read exactly, a rubric it leaves to the tree, a partial point past the
+        scale)."""
         scorer = self.scorer
         if scorer is None:
             return None
@@ -193,30 +212,33 @@ class Rubric:
             raw = scorer.score(values, reported)
         except NeedsTreeError:
             return None
-        return Score(self.tree.info, raw, scorer.scale, scorer.items)
+        score = Score(self.tree.info, raw, scorer.scale, scorer.items)
+        # read() took a dict of exactly the indicators, so the copy is of one too
+        copied = scorer.snapshot(indicators) if kept else {}  # type: ignore[arg-type]
+        return score, copied, reported
 
-    @exactly
-    def _with_losses(
-        self,
-        score: Score,
-        indicators: Mapping[str, object],
-        not_applicable: Mapping[str, str] | None,
-    ) -> Score:
+    def _losses(
+        self, score: Score, indicators: dict[str, object], reported: dict[str, str]
+    ) -> Losses:
         """The rules that lost points, traced by the tree: those of the items below their
         maximum (and, where the rubric deducts above its items, of the whole evaluation)."""
         if any(c.deductions for c in self.tree.categories) or self.tree.deductions:
-            return Score.of(self._traced(indicators, not_applicable, None, None), losses=True)
+            return Score.of(self._traced(indicators, reported, None, None), losses=True).losses
+        return self._item_losses(score, indicators, reported)
+
+    @exactly
+    def _item_losses(
+        self, score: Score, indicators: dict[str, object], reported: dict[str, str]
+    ) -> Losses:
         readings = read_indicators(self.checked.indicators, indicators)
-        reported = read_reported(self.tree.reportable, not_applicable)
         nodes = self.tree.item_nodes()
-        losses = tuple(
+        return tuple(
             (f"item {item.id}", rule)
             for item in score.items
             if item.score < item.max
             for rule in nodes[item.id].evaluate(readings, reported).rules
             if rule.lost > 0
         )
-        return score.with_losses(losses)
 
     @exactly
     def _traced(

@@ -3,6 +3,7 @@ trace, built from the tree's nodes only (no name or text of the rubric is pasted
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import operator
@@ -58,6 +59,10 @@ class NeedsTreeError(Exception):
 
 # ---- the score without a trace -------------------------------------------------------------
 
+# The rules that did not give their points: (where: "item 14", "category '…'", "the total";
+# the rule's trace), in rubric order.
+Losses = tuple[tuple[str, RuleTrace], ...]
+
 
 class ItemScore:
     """One item's score and maximum (after 合理缺项), without its rules."""
@@ -74,10 +79,11 @@ class ItemScore:
 class Score:
     """A rubric applied to one district with no trace (`evaluate(…, trace="none")`): the
     figures of a `Result`, the items' scores, the grade; `losses` holds the traces of the rules
-    that did not give their points with `trace="lost"` (empty otherwise). Decimals are made
-    when read, so that scoring many districts builds almost nothing."""
+    that did not give their points with `trace="lost"` (empty otherwise), traced by the
+    evaluation tree when first read. Decimals are made when read too, so that scoring many
+    districts builds almost nothing."""
 
-    __slots__ = ("_items", "_raw", "_scale", "losses", "rubric")
+    __slots__ = ("_items", "_losses", "_raw", "_scale", "rubric")
 
     def __init__(
         self,
@@ -85,14 +91,24 @@ class Score:
         raw: tuple[Any, ...],
         scale: int,
         items: tuple[tuple[str, str], ...],
-        losses: tuple[tuple[str, RuleTrace], ...] = (),
+        losses: Losses | Callable[[], Losses] = (),
     ) -> None:
         self.rubric = rubric
         self._raw = raw
         self._scale = scale
         self._items = items
-        # (where: "item 14", "category '…'", "the total"; the rule's trace), in rubric order
-        self.losses = losses
+        self._losses = losses
+
+    @property
+    def losses(self) -> Losses:
+        """(where: "item 14", "category '…'", "the total"; the rule's trace) for each rule that
+        did not give its points, in rubric order; made on first read where it was left for
+        later."""
+        losses = self._losses
+        if callable(losses):
+            losses = losses()
+            self._losses = losses
+        return losses
 
     @classmethod
     def of(cls, result: Result, *, losses: bool = False) -> Score:
@@ -122,7 +138,8 @@ class Score:
         pairs = tuple((item.id, item.title) for item in items)
         return cls(result.rubric, raw, 0, pairs, tuple(found))
 
-    def with_losses(self, losses: tuple[tuple[str, RuleTrace], ...]) -> Score:
+    def with_losses(self, losses: Losses | Callable[[], Losses]) -> Score:
+        """The same figures with these losses (or a function that makes them when read)."""
         return Score(self.rubric, self._raw, self._scale, self._items, losses)
 
     def __reduce__(self) -> tuple[type[Score], tuple[Any, ...]]:
@@ -223,7 +240,9 @@ class Score:
         return document
 
 
+@functools.lru_cache(maxsize=4096)
 def _points(scaled: int, scale: int) -> Decimal:
+    # kept by value: the same few scores recur across districts, and a Decimal is immutable
     return Decimal(scaled).scaleb(-scale, EXACT)
 
 
@@ -244,8 +263,24 @@ class CompiledRubric:
     items: tuple[tuple[str, str], ...]
     names: tuple[str, ...]
     constants: Mapping[str, object] = attrs.field(factory=dict, repr=False)
+    # the indicators whose values `read` takes as lists (a series) or dicts (合理缺项): what a
+    # copy of the data must copy too, for a trace made later from it
+    containers: tuple[str, ...] = ()
+
+    def snapshot(self, data: dict[str, object]) -> dict[str, object]:
+        """A copy of data `read` took that no later change of the caller's reaches: the
+        mapping, and each list or dict in it."""
+        kept = data.copy()
+        for name in self.containers:
+            value = kept[name]
+            if type(value) is list:
+                kept[name] = list(value)
+            elif type(value) is dict:
+                kept[name] = dict(value)
+        return kept
 
 
+@exactly
 def compile_scorer(tree: RubricTree, specs: Mapping[str, IndicatorSpec]) -> CompiledRubric | None:
     """The generated scorer of a rubric; None for a rubric the generator leaves to the tree
     (derived indicators, which are computed exactly)."""
@@ -265,6 +300,7 @@ def compile_scorer(tree: RubricTree, specs: Mapping[str, IndicatorSpec]) -> Comp
         generator.items,
         generator.names,
         dict(generator.constants),
+        tuple(n for n in generator.names if specs[n].kind == "series" or specs[n].allows_na),
     )
 
 
@@ -335,17 +371,20 @@ class _Generator:
             )
             self.emit(1, "except KeyError:")
             self.emit(2, "return None")
-        tests = [self.plain_test(self.specs[n], self.slot[n]) for n in self.names]
-        self.emit(1, "if not (" + " and ".join(tests or ["True"]) + "):")
-        self.emit(2, "try:")
-        for name, slot, test in zip(self.names, slots, tests, strict=True):
-            spec = self.specs[name]
-            if spec.kind != "series":
+        scalars = [n for n in self.names if self.specs[n].kind != "series"]
+        tests = [self.plain_test(self.specs[n], self.slot[n]) for n in scalars]
+        if scalars:  # a series is always converted, below
+            self.emit(1, "if not (" + " and ".join(tests) + "):")
+            self.emit(2, "try:")
+            for name, test in zip(scalars, tests, strict=True):
+                spec = self.specs[name]
                 kind = (spec.kind, spec.allows_na, frozenset(spec.levels), spec.series_length)
                 self.emit(3, f"if not ({test}):")
-                self.emit(4, f"{slot} = _convert({slot}, {self.constant(kind)})")
-        self.emit(2, "except ValueError:")
-        self.emit(3, "return None")
+                self.emit(
+                    4, f"{self.slot[name]} = _convert({self.slot[name]}, {self.constant(kind)})"
+                )
+            self.emit(2, "except ValueError:")
+            self.emit(3, "return None")
         for name, slot in zip(self.names, slots, strict=True):
             spec = self.specs[name]
             if spec.kind == "series":
@@ -825,11 +864,10 @@ def _fixed_reach(rules: Sequence[RuleNode]) -> bool:
 
 def _range_test(kind: str, slot: str) -> str:
     """The type's range, as an expression (a NaN or an infinity is outside it)."""
-    if kind in ("percent", "score"):
-        return f"0 <= {slot} <= 100"
-    if kind in ("count", "amount"):
-        return f"0 <= {slot} < {FAST_BOUND}"
-    return f"-{FAST_BOUND} < {slot} < {FAST_BOUND}"
+    low, low_included, high, high_included = _BOUNDS[kind]
+    below = "<=" if low_included else "<"
+    above = "<=" if high_included else "<"
+    return f"{low} {below} {slot} {above} {high}"
 
 
 def _items_of(category: CategoryNode) -> list[ItemNode]:
@@ -921,12 +959,14 @@ def _by_tree(
     return int(scaled), False
 
 
-_BOUNDS: dict[str, tuple[int, int, bool]] = {  # (lowest, highest, highest included)
-    "count": (0, FAST_BOUND, False),
-    "percent": (0, 100, True),
-    "score": (0, 100, True),
-    "amount": (0, FAST_BOUND, False),
-    "number": (-FAST_BOUND, FAST_BOUND, False),
+# Each type's range on the fast path, (lowest, included, highest, included): the generated
+# test of a plain value (_range_test) and the conversion of any other (_within) both read it.
+_BOUNDS: dict[str, tuple[int, bool, int, bool]] = {
+    "count": (0, True, FAST_BOUND, False),
+    "percent": (0, True, 100, True),
+    "score": (0, True, 100, True),
+    "amount": (0, True, FAST_BOUND, False),
+    "number": (-FAST_BOUND, False, FAST_BOUND, False),
 }
 
 
@@ -948,10 +988,15 @@ def _convert(value: object, kind: tuple[str, bool, frozenset[str], int | None]) 
                 return found
     else:
         number = _number(value, name == "count")
-        low, high, included = _BOUNDS[name]
-        if number is not None and low <= number and (number <= high if included else number < high):
+        if number is not None and _within(number, name):
             return number
     raise ValueError
+
+
+def _within(number: int | float, kind: str) -> bool:
+    low, low_included, high, high_included = _BOUNDS[kind]
+    above_low = low <= number if low_included else low < number
+    return above_low and (number <= high if high_included else number < high)
 
 
 def _number(value: object, whole: bool) -> int | float | None:

@@ -206,14 +206,18 @@ class Defect:
 def _defects(name: str, spec: IndicatorSpec) -> list[tuple[object, str]]:
     """Wrong values for one indicator, each with the kind of defect."""
     found: list[tuple[object, str]] = [("文本", "type")]
+    # past the limits' 10^15 (docs/limits.md), as an int and as a float
+    implausible: list[tuple[object, str]] = [(10**15, "range"), (1e15, "range")]
     if spec.kind == "bool":
         found = [(1, "type"), ("是", "type")]
     elif spec.kind == "count":
-        found += [(-1, "range"), (Decimal("2.5"), "range")]
+        found += [(-1, "range"), (Decimal("2.5"), "range"), (2.5, "range"), *implausible]
     elif spec.kind in ("percent", "score"):
-        found += [(Decimal("100.01"), "range"), (-1, "range")]
+        found += [(Decimal("100.01"), "range"), (-1, "range"), (100.000001, "range")]
     elif spec.kind == "amount":
-        found.append((-1, "range"))
+        found += [(-1, "range"), (-0.5, "range"), *implausible]
+    elif spec.kind == "number":
+        found += [*implausible, (-(10**15), "range"), (float("nan"), "type")]
     elif spec.kind == "series":
         found.append(([Decimal(1)] * ((spec.series_length or 1) + 1), "series"))
     elif spec.kind == "enum":

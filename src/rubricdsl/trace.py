@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import functools
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
@@ -508,19 +508,33 @@ class RubricInfo:
         }
 
 
+def _field_names(cls: type) -> tuple[str, ...]:
+    """A class's attrs fields by their names in `cls(…)`."""
+    return tuple(field.alias or field.name for field in attrs.fields(cls))
+
+
 def _unpickled_result(values: dict[str, Any]) -> Result:
     values["evidence"] = MappingProxyType(values["evidence"])
     values["derived"] = MappingProxyType(values["derived"])
     return Result(**values)
 
 
-@attrs.frozen
+# The fields of a Result that make up its trace: with `later`, they are built when first read.
+TRACE_FIELDS = ("categories", "all_vetoes", "requirements", "grade", "deductions", "tasks")
+
+
+@attrs.frozen(eq=False)
 class Result:
     """A rubric applied to one district's indicators: the scores and the trace behind every point.
 
     base_raw is the sum of the base categories (capped at the base maximum less na_points);
     base is base_raw prorated for 合理缺项 and rounded half-up to 2 decimals;
     total = base + bonus − deducted (the rubric's own deductions), never below 0.
+
+    A result scored by the generated code (`Rubric.evaluate`) holds its figures and the
+    indicators it read; its trace (categories, vetoes, requirements, grade, deductions, tasks)
+    is made by the evaluation tree from them when one of those is first read. Either way it is
+    the same result: equal, with the same `to_dict()`.
     """
 
     rubric: RubricInfo
@@ -529,18 +543,18 @@ class Result:
     base_raw: Decimal = attrs.field(converter=tidy)
     bonus: Decimal = attrs.field(converter=tidy)
     na_points: Decimal = attrs.field(converter=tidy)
-    categories: tuple[CategoryTrace, ...]
-    all_vetoes: tuple[VetoTrace, ...]
+    _categories: tuple[CategoryTrace, ...] = attrs.field(alias="categories")
+    _all_vetoes: tuple[VetoTrace, ...] = attrs.field(alias="all_vetoes")
     warnings: tuple[Diagnostic, ...]
     # every requirement: each category's own, then its items' (each in the order written),
     # then the rubric's own
-    requirements: tuple[RequirementTrace, ...] = ()
+    _requirements: tuple[RequirementTrace, ...] = attrs.field(default=(), alias="requirements")
     # the grade, when the rubric declares grades
-    grade: GradeTrace | None = None
+    _grade: GradeTrace | None = attrs.field(default=None, alias="grade")
     # the deductions from the total (`deductions { … }` at the top level)
-    deductions: tuple[RuleTrace, ...] = ()
+    _deductions: tuple[RuleTrace, ...] = attrs.field(default=(), alias="deductions")
     # the checklist's tasks, in the order written (their requirements are in `requirements` too)
-    tasks: tuple[TaskTrace, ...] = ()
+    _tasks: tuple[TaskTrace, ...] = attrs.field(default=(), alias="tasks")
     # the evidence (佐证材料) the data gives: indicator → references, in the order declared
     evidence: Mapping[str, tuple[str, ...]] = MappingProxyType({})
     # the reviewers' overrides (现场评审), in the order given; each is also on its rule or item
@@ -548,6 +562,66 @@ class Result:
     # each derived indicator's value and how it was computed (`a / b = 18 / 20 = 90.00%, …`),
     # in the order computed
     derived: Mapping[str, str] = MappingProxyType({})
+    # makes the whole result again, trace and all, for a result scored without its trace
+    # (the TRACE_FIELDS above stand empty until then); None once it is made
+    _later: Callable[[], Result] | None = attrs.field(
+        default=None, alias="later", repr=False, kw_only=True
+    )
+
+    def _traced(self) -> Result:
+        """This result, its trace made if it was left for later."""
+        later = self._later
+        if later is not None:
+            made = later()
+            assert (made.total, made.base, made.bonus) == (self.total, self.base, self.bonus), (
+                "the trace scores as the generated code did"
+            )
+            for name in TRACE_FIELDS:
+                object.__setattr__(self, f"_{name}", getattr(made, name))
+            object.__setattr__(self, "_later", None)
+        return self
+
+    @property
+    def categories(self) -> tuple[CategoryTrace, ...]:
+        return self._traced()._categories
+
+    @property
+    def all_vetoes(self) -> tuple[VetoTrace, ...]:
+        """Every knock-out rule, struck or not, in the order written."""
+        return self._traced()._all_vetoes
+
+    @property
+    def requirements(self) -> tuple[RequirementTrace, ...]:
+        return self._traced()._requirements
+
+    @property
+    def grade(self) -> GradeTrace | None:
+        return self._traced()._grade
+
+    @property
+    def deductions(self) -> tuple[RuleTrace, ...]:
+        return self._traced()._deductions
+
+    @property
+    def tasks(self) -> tuple[TaskTrace, ...]:
+        return self._traced()._tasks
+
+    @property
+    def traced(self) -> bool:
+        """Whether the trace is made (it is, once any part of it has been read)."""
+        return self._later is None
+
+    def _fields(self) -> dict[str, Any]:
+        """Its fields by their names in `Result(…)`, the trace made."""
+        self._traced()
+        return {name: getattr(self, name) for name in _FIELD_NAMES if name != "later"}
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Result):
+            return NotImplemented
+        return self is other or self._fields() == other._fields()
+
+    __hash__ = None  # type: ignore[assignment]
 
     @property
     @exactly
@@ -596,7 +670,7 @@ class Result:
     def __reduce__(self) -> tuple[Any, tuple[dict[str, Any]]]:
         """Pickled as its fields, the read-only mappings as dicts (a mappingproxy does not
         pickle): a copy equal to it, in another process too."""
-        values = {field.name: getattr(self, field.name) for field in attrs.fields(Result)}
+        values = self._fields()
         values["evidence"] = dict(self.evidence)
         values["derived"] = dict(self.derived)
         return _unpickled_result, (values,)
@@ -632,3 +706,6 @@ class Result:
             "tasks": [task.to_dict() for task in self.tasks],
             "warnings": [warning.to_dict() for warning in self.warnings],
         }
+
+
+_FIELD_NAMES = _field_names(Result)
