@@ -493,6 +493,9 @@ def evaluation(
     }
     for level in levels:
         scorers[f"trace={level}"] = lambda data, level=level: rubric.evaluate(data, trace=level)
+    if levels:  # what reading the trace costs, where it is made when first read
+        scorers["lost read"] = lambda data: rubric.evaluate(data, trace="lost").losses
+        scorers["full read"] = lambda data: rubric.evaluate(data).items
     if not levels:
         scorers["evaluate"] = rubric.evaluate
     full = f"trace={levels[-1]}" if levels else "evaluate"
@@ -526,6 +529,10 @@ def evaluation(
             text,
             median[name] / plain <= limit,
         )
+        if level != "none":
+            read = f"{level} read"
+            what = "its losses" if level == "lost" else "its trace (Result.items)"
+            table.row(f"  {name}, then {what} read", shown(read), ratio(read), "", None)
     if not levels:
         table.row(
             "rubricdsl evaluate (no trace levels yet: full)",
@@ -563,6 +570,15 @@ def memory(
             f"≤ {RESULT_TARGET_KB} KB",
             kilobytes <= RESULT_TARGET_KB,
         )
+    if levels:
+
+        def read(data: Any) -> Any:
+            result = rubric.evaluate(data)
+            result.items  # noqa: B018 - made when first read
+            return result
+
+        size = result_size(read, sets, 200)
+        table.row("  trace=full, its trace read", f"{size / 1024:,.1f} KB")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

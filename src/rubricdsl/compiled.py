@@ -41,7 +41,7 @@ from rubricdsl.evaltree import (
 from rubricdsl.exact import EXACT, exactly
 from rubricdsl.inputs import to_decimal
 from rubricdsl.limits import DEFAULT_LIMITS
-from rubricdsl.model import IndicatorSpec, fmt
+from rubricdsl.model import IndicatorSpec, fmt, tidy
 from rubricdsl.trace import Result, RubricInfo, RuleTrace
 
 # Numbers the fast path takes as they are: below the limits' 10^15 (docs/limits.md), where an
@@ -243,7 +243,7 @@ class Score:
 @functools.lru_cache(maxsize=4096)
 def _points(scaled: int, scale: int) -> Decimal:
     # kept by value: the same few scores recur across districts, and a Decimal is immutable
-    return Decimal(scaled).scaleb(-scale, EXACT)
+    return tidy(Decimal(scaled).scaleb(-scale, EXACT))
 
 
 # ---- the code generator ---------------------------------------------------------------------
@@ -371,29 +371,45 @@ class _Generator:
             )
             self.emit(1, "except KeyError:")
             self.emit(2, "return None")
+        # one test of every value that cannot be 合理缺项 (a series is always converted, below);
+        # those that can are tested one by one, so that one of them given as 合理缺项 does not
+        # send every other value through the test again
         scalars = [n for n in self.names if self.specs[n].kind != "series"]
-        tests = [self.plain_test(self.specs[n], self.slot[n]) for n in scalars]
-        if scalars:  # a series is always converted, below
-            self.emit(1, "if not (" + " and ".join(tests) + "):")
+        tests = {n: self.plain_test(self.specs[n], self.slot[n]) for n in scalars}
+        sure = [n for n in scalars if not self.specs[n].allows_na]
+        if sure:
+            self.emit(1, "if not (" + " and ".join(tests[n] for n in sure) + "):")
             self.emit(2, "try:")
-            for name, test in zip(scalars, tests, strict=True):
-                spec = self.specs[name]
-                kind = (spec.kind, spec.allows_na, frozenset(spec.levels), spec.series_length)
-                self.emit(3, f"if not ({test}):")
-                self.emit(
-                    4, f"{self.slot[name]} = _convert({self.slot[name]}, {self.constant(kind)})"
-                )
+            for name in sure:
+                self.convert(3, name, tests[name])
             self.emit(2, "except ValueError:")
             self.emit(3, "return None")
+        unsure = [n for n in scalars if self.specs[n].allows_na]
+        if unsure:
+            self.emit(1, "try:")
+            for name in unsure:
+                self.convert(2, name, tests[name])
+            self.emit(1, "except ValueError:")
+            self.emit(2, "return None")
         for name, slot in zip(self.names, slots, strict=True):
             spec = self.specs[name]
             if spec.kind == "series":
-                kind = (spec.kind, spec.allows_na, frozenset(), spec.series_length)
                 self.emit(1, "try:")
-                self.emit(2, f"{slot} = _convert({slot}, {self.constant(kind)})")
+                self.emit(2, f"{slot} = _convert({slot}, {self.kind_of(spec)})")
                 self.emit(1, "except ValueError:")
                 self.emit(2, "return None")
         self.emit(1, "return (" + "".join(f"{slot}, " for slot in slots) + ")")
+
+    def convert(self, depth: int, name: str, test: str) -> None:
+        """Lines that convert a value not in its fast form (ValueError for one that cannot be)."""
+        slot = self.slot[name]
+        self.emit(depth, f"if not ({test}):")
+        self.emit(depth + 1, f"{slot} = _convert({slot}, {self.kind_of(self.specs[name])})")
+
+    def kind_of(self, spec: IndicatorSpec) -> str:
+        """The constant `_convert` takes to know an indicator's type."""
+        kind = (spec.kind, spec.allows_na, frozenset(spec.levels), spec.series_length)
+        return self.constant(kind)
 
     def plain_test(self, spec: IndicatorSpec, slot: str) -> str:
         """True for a value already in its fast form (a series is always converted)."""
@@ -437,7 +453,7 @@ class _Generator:
         if _needs_exact(left) or _needs_exact(right):
             text = f"({self.exact_operand(left)} {symbol} {self.exact_operand(right)})"
         else:
-            text = f"({self.operand(left)} {symbol} {self.operand(right)})"
+            text = f"({self.operand(left, right)} {symbol} {self.operand(right, left)})"
         read = [o.name for o in (left, right) if isinstance(o, IndicatorValue | SeriesValue)]
         return self.guarded(text, read)
 
@@ -460,7 +476,9 @@ class _Generator:
         pairs = [f"{slot}[{i + 1}] {sign} {slot}[{i}]" for i in range(length - 1)]
         return "(" + (" and ".join(pairs) or "True") + ")"
 
-    def operand(self, operand: Operand) -> str:
+    def operand(self, operand: Operand, other: Operand | None = None) -> str:
+        """An operand as an expression; a whole number compared with a count is an int (the
+        count is one: int with int compares fastest)."""
         if isinstance(operand, IndicatorValue):
             return self.slot[operand.name]
         if isinstance(operand, SeriesValue):
@@ -469,6 +487,12 @@ class _Generator:
         if isinstance(value, bool):
             return "True" if value else "False"
         if isinstance(value, Decimal):
+            if (
+                isinstance(other, IndicatorValue)
+                and self.specs[other.name].kind == "count"
+                and value == value.to_integral_value()
+            ):
+                return str(int(value))
             return repr(float(value))  # a float's repr: digits, a point, an exponent
         return self.constant(value)  # an enum's level
 
@@ -618,7 +642,12 @@ class _Generator:
             found = Figures(total, self.points(declared), self.points(unreachable), "0")
             for veto in item.vetoes:
                 self.veto(depth, veto)
-            self.emit(depth, self.item_figures(item, found.score, found.most))
+            if depth == 1:
+                # outside every branch (no 合理缺项 around it), the result reads the figures
+                # where they are: the local its rules settled in, never assigned again
+                self.item_slots[item.id] = (found.score, found.most)
+            else:
+                self.emit(depth, self.item_figures(item, found.score, found.most))
             return found
         found = Figures(*(self.fresh(p) for p in ("i", "m", "u", "n")))
         inner = self.excused_branch(depth, excused, declared, found, [item])
@@ -682,9 +711,16 @@ class _Generator:
             triples = tuple((int(m.most), int(m.unreachable), int(m.na)) for m in members)
             fixed = _shortfall(bound, triples)
             return str(fixed[0]), str(fixed[1])
-        na, reachable = self.fresh("n"), self.fresh("h")
-        listed = "(" + "".join(f"({m.most}, {m.unreachable}, {m.na}), " for m in members) + ")"
-        self.emit(depth, f"{na}, {reachable} = _shortfall({bound}, {listed})")
+        # _shortfall written out: the reachable points, and those with the 合理缺项 ones back
+        na, reachable, full = self.fresh("n"), self.fresh("h"), self.fresh("f")
+        terms = [t for m in members for t in (m.most, _negated(m.unreachable))]
+        self.emit(depth, f"{reachable} = {_sum(terms)}")
+        self.emit(depth, f"{full} = {_sum([reachable, *(m.na for m in members)])}")
+        if bound is not None:
+            for local in (full, reachable):
+                self.emit(depth, f"if {local} > {bound}:")
+                self.emit(depth + 1, f"{local} = {bound}")
+        self.emit(depth, f"{na} = {full} - {reachable}")
         return na, reachable
 
     def group(self, depth: int, group: GroupNode) -> Figures:
@@ -845,6 +881,13 @@ def _sum(terms: Sequence[str]) -> str:
     if fixed or not rest:
         rest.append(str(fixed))
     return " + ".join(rest)
+
+
+def _negated(term: str) -> str:
+    """`-term`, worked out here when it is a number."""
+    if _literal(term):
+        return str(-int(term))
+    return f"-{term}" if term.isidentifier() else f"-({term})"
 
 
 def _difference(left: str, right: str) -> str:
@@ -1152,6 +1195,5 @@ _HELPERS: dict[str, object] = {
     "_decimal": _decimal,
     "_by_tree": _by_tree,
     "_settle": _settle,
-    "_shortfall": _shortfall,
     "_prorate": _prorate,
 }

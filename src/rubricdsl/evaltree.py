@@ -24,6 +24,7 @@ from rubricdsl.model import (
     na_allowed,
     reportable,
     rule_reach,
+    tidy,
 )
 from rubricdsl.trace import (
     CAPPED,
@@ -1131,11 +1132,11 @@ class RubricTree:
             grade = self.grades.grade(graded, vetoes)
         return Result(
             rubric=self.info,
-            total=total,
-            base=base,
-            base_raw=base_raw,
-            bonus=bonus,
-            na_points=na_points,
+            total=tidy(total),
+            base=tidy(base),
+            base_raw=tidy(base_raw),
+            bonus=tidy(bonus),
+            na_points=tidy(na_points),
             categories=categories,
             all_vetoes=vetoes,
             warnings=self.warnings,

@@ -538,11 +538,13 @@ class Result:
     """
 
     rubric: RubricInfo
-    total: Decimal = attrs.field(converter=tidy)
-    base: Decimal = attrs.field(converter=tidy)
-    base_raw: Decimal = attrs.field(converter=tidy)
-    bonus: Decimal = attrs.field(converter=tidy)
-    na_points: Decimal = attrs.field(converter=tidy)
+    # the figures, tidy (`model.tidy`) as the evaluation makes them: no converter, so that a
+    # result costs little to make
+    total: Decimal
+    base: Decimal
+    base_raw: Decimal
+    bonus: Decimal
+    na_points: Decimal
     _categories: tuple[CategoryTrace, ...] = attrs.field(alias="categories")
     _all_vetoes: tuple[VetoTrace, ...] = attrs.field(alias="all_vetoes")
     warnings: tuple[Diagnostic, ...]
