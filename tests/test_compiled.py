@@ -384,3 +384,29 @@ def test_each_kind_s_bad_values_are_refused_the_same_at_every_trace_level(name, 
 def test_the_every_kind_rubric_takes_the_compiled_path():
     assert EVERY_KIND.scorer is not None and EVERY_KIND.scorer.read(PLAIN) is not None
     assert EVERY_KIND.evaluate(PLAIN, trace="none").total == 10
+
+
+def _wide(items: int, rules: int) -> str:
+    """`items` items of `rules` rules each, in one category, every item and rule its own term
+    in a sum of the generated code."""
+
+    def rule_lines(item: int) -> str:
+        return "".join(f'    1 when x{(item + r) % 10} >= 1  "r"\n' for r in range(rules))
+
+    body = "".join(f'  item {i + 1} "i" {rules} {{\n{rule_lines(i)}  }}\n' for i in range(items))
+    indicators = "".join(f"  x{i}: count\n" for i in range(10))
+    return (
+        f'rubric "wide"\nyear 2020\nbase {items * rules}\n\nindicators {{\n{indicators}}}\n\n'
+        f'category "c" {items * rules} {{\n{body}}}\n'
+    )
+
+
+@pytest.mark.parametrize(("items", "rules"), [(1, 3000), (3000, 1)], ids=["rules", "items"])
+def test_a_sum_of_thousands_of_terms_compiles(items, rules):
+    # `a + b + …` of 3,000 terms was a RecursionError in Python's compiler
+    rubric = rubricdsl.loads(_wide(items, rules))
+    data = {f"x{i}": i for i in range(10)}
+    score = rubric.evaluate(data, trace="none")
+    assert rubric.scorer is not None
+    # x0 is 0: the rules on it give nothing, the other nine of every ten give 1 point
+    assert score.total == items * rules * 9 // 10 == by_tree(rubric, data).total

@@ -575,7 +575,7 @@ class _Generator:
         name = self.fresh("s")
         simple = not starts and start == "0" and all(_never_negative(r) for r in rules)
         if simple:
-            self.emit(depth, f"{name} = " + (" + ".join(raws) or "0"))
+            self.emit(depth, f"{name} = {_sum(raws)}")
             reach = sum((rule.reach for rule in rules), Decimal(0))
             within = _literal(limit) and int(self.points(reach)) <= int(limit)
             if not (within and _fixed_reach(rules)):
@@ -874,12 +874,19 @@ def _literal(expression: str) -> bool:
     return expression.lstrip("-").isdigit()
 
 
+# Python compiles `a + b + …` as a tree as deep as it is long: past this many terms, a sum is
+# a call of sum() on a tuple, which is flat (an item of 3,000 rules would not compile).
+LONGEST_SUM = 32
+
+
 def _sum(terms: Sequence[str]) -> str:
     """`a + b + …`, the numbers among them added here."""
     fixed = sum(int(t) for t in terms if _literal(t))
     rest = [t for t in terms if not _literal(t)]
     if fixed or not rest:
         rest.append(str(fixed))
+    if len(rest) > LONGEST_SUM:
+        return "sum((" + ", ".join(rest) + ",))"
     return " + ".join(rest)
 
 
