@@ -7,7 +7,13 @@ import stat
 
 import pytest
 
-from rubricdsl.atomic import CannotWriteError, OutputExistsError, write_atomically
+from rubricdsl.atomic import (
+    CannotWriteError,
+    OutputExistsError,
+    cannot_write,
+    mode_for,
+    write_atomically,
+)
 
 
 def mode(path) -> int:
@@ -58,3 +64,22 @@ def test_a_failed_write_leaves_the_old_file_whole(tmp_path, monkeypatch):
 def test_no_such_folder(tmp_path):
     with pytest.raises(CannotWriteError, match="cannot write"):
         write_atomically(tmp_path / "missing" / "r.md", b"x")
+
+
+def test_the_mode_for_a_target_is_its_own_or_the_umasks(tmp_path):
+    target = tmp_path / "r.csv"
+    old = os.umask(0o077)
+    try:
+        assert mode_for(target) == 0o600  # no file yet: 0666 less the umask
+    finally:
+        os.umask(old)
+    target.write_bytes(b"x")
+    target.chmod(0o644)
+    assert mode_for(target) == 0o644
+
+
+def test_cannot_write_says_which_file_and_why(tmp_path):
+    problem = OSError(28, "No space left on device")
+    assert cannot_write(tmp_path / "r.csv", problem) == (
+        f"cannot write {tmp_path / 'r.csv'}: No space left on device"
+    )

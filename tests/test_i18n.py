@@ -22,7 +22,7 @@ import yaml
 import rubricdsl
 from rubricdsl import DataFileError, IndicatorError
 from rubricdsl.cli import main
-from rubricdsl.i18n import default_language, language, speaking, translator
+from rubricdsl.i18n import default_language, language, speaking, spoken, translator
 from rubricdsl.plan import PlanError, parse_plan
 from rubricdsl.render import detail_words, grade_reason_words, render_text
 from rubricdsl.workbook import META_FIELDS, build_template, read_workbook
@@ -318,6 +318,16 @@ def test_messages_about_indicators(indicators, english, chinese):
         assert evaluate(indicators()) == chinese
     with speaking("en"):
         assert evaluate(indicators()) == english
+
+
+def test_spoken_is_the_language_of_the_innermost_speaking_block():
+    assert spoken() == "en"  # a library caller's, unless it chooses
+    with speaking("zh"):
+        assert spoken() == "zh"
+        with speaking("en"):
+            assert spoken() == "en"
+        assert spoken() == "zh"
+    assert spoken() == "en"
 
 
 @pytest.mark.parametrize(("indicators", "english", "chinese"), INDICATOR_CASES)

@@ -37,12 +37,12 @@ def write_atomically(path: str | os.PathLike[str], data: bytes, *, replace: bool
             prefix=f".{target.name}.", suffix=".part", dir=folder
         )
     except OSError as problem:
-        raise CannotWriteError(_cannot_write(target, problem)) from None
+        raise CannotWriteError(cannot_write(target, problem)) from None
     try:
         with os.fdopen(descriptor, "wb") as stream:
             # mkstemp makes the file private (0600): give it the mode the target has, or the
             # one a new file gets (0666 less the umask), so a report stays readable as before
-            os.fchmod(stream.fileno(), _mode_for(target))
+            os.fchmod(stream.fileno(), mode_for(target))
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
@@ -61,13 +61,15 @@ def write_atomically(path: str | os.PathLike[str], data: bytes, *, replace: bool
         ) from None
     except OSError as problem:
         _remove(temporary)
-        raise CannotWriteError(_cannot_write(target, problem)) from None
+        raise CannotWriteError(cannot_write(target, problem)) from None
     except BaseException:
         _remove(temporary)
         raise
 
 
-def _mode_for(target: Path) -> int:
+def mode_for(target: Path) -> int:
+    """The mode a file written at `target` gets: the one it has, or the one a new file gets
+    (0666 less the umask), since mkstemp's files are private (0600)."""
     try:
         return target.stat().st_mode & 0o7777
     except OSError:
@@ -81,7 +83,8 @@ def _umask() -> int:
     return mask
 
 
-def _cannot_write(target: Path, problem: OSError) -> str:
+def cannot_write(target: Path, problem: OSError) -> str:
+    """The message for a file that could not be written, saying which file and why."""
     return _("cannot write {file}: {reason}").format(
         file=escape(str(target)), reason=problem.strerror or problem
     )

@@ -22,11 +22,11 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 
 import attrs
 
-from rubricdsl.atomic import CannotWriteError, _cannot_write, _mode_for
+from rubricdsl.atomic import CannotWriteError, cannot_write, mode_for
 from rubricdsl.compiled import Score
 from rubricdsl.errors import IndicatorError, IndicatorProblem, RubricArgumentError, RubricError
 from rubricdsl.escape import clip, shown
-from rubricdsl.i18n import _SPOKEN, _, speaking
+from rubricdsl.i18n import _, speaking, spoken
 from rubricdsl.inputs import NA_KEY, closest, computed_by_rubric, describe, unknown_indicator
 from rubricdsl.limits import DEFAULT_LIMITS, Limits
 
@@ -271,7 +271,7 @@ def _ordered_map(job: Any, tasks: Iterator[Any], jobs: int) -> Iterator[Any]:
         for task in first:
             yield job.run(task)
         return
-    language = _SPOKEN.get()
+    language = spoken()
     starting = (job, language, os.getpid())
     with multiprocessing.get_context().Pool(jobs, _start_worker, starting) as pool:
         pending: deque[Any] = deque()
@@ -1091,16 +1091,16 @@ def _output(output: str | os.PathLike[str] | IO[bytes]) -> Iterator[_Sink]:
             prefix=f".{target.name}.", suffix=".part", dir=target.parent
         )
     except OSError as problem:
-        raise CannotWriteError(_cannot_write(target, problem)) from None
+        raise CannotWriteError(cannot_write(target, problem)) from None
     try:
         with os.fdopen(descriptor, "wb") as stream:
-            os.fchmod(stream.fileno(), _mode_for(target))
+            os.fchmod(stream.fileno(), mode_for(target))
             yield _Writing(stream, target)
             try:
                 stream.flush()
                 os.fsync(stream.fileno())
             except OSError as problem:
-                raise CannotWriteError(_cannot_write(target, problem)) from None
+                raise CannotWriteError(cannot_write(target, problem)) from None
         os.replace(temporary, target)
     except BaseException:
         try:
@@ -1120,7 +1120,7 @@ class _Writing:
         try:
             return self.stream.write(data)
         except OSError as problem:
-            raise CannotWriteError(_cannot_write(self.target, problem)) from None
+            raise CannotWriteError(cannot_write(self.target, problem)) from None
 
 
 def records(

@@ -52,6 +52,11 @@ def translator(lang: str) -> Translate:
 _SPOKEN: ContextVar[str] = ContextVar("rubricdsl_language", default="en")
 
 
+def spoken() -> str:
+    """The language being spoken (see `speaking`): to pass to another process, say."""
+    return _SPOKEN.get()
+
+
 @contextmanager
 def speaking(lang: str) -> Iterator[None]:
     """Messages about the data made inside this block are in `lang`."""
