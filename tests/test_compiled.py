@@ -410,3 +410,22 @@ def test_a_sum_of_thousands_of_terms_compiles(items, rules):
     assert rubric.scorer is not None
     # x0 is 0: the rules on it give nothing, the other nine of every ten give 1 point
     assert score.total == items * rules * 9 // 10 == by_tree(rubric, data).total
+
+
+def test_a_result_scored_by_the_generated_code_makes_its_trace_when_first_read():
+    result = TABLE.evaluate(SAMPLE)
+    reference = by_tree(TABLE, SAMPLE)
+    assert not result.traced  # the figures alone, so far
+    assert (result.total, result.base) == (Decimal("77.49"), Decimal("74.49"))  # as by hand
+    assert not result.traced
+    assert repr(result) == repr(reference)  # never shown with an empty trace
+    assert result.traced and result == reference
+
+
+def test_a_later_trace_reads_the_data_as_it_was_when_scored():
+    data = {**SAMPLE, "construction_complaint_rate": [3.1, 2.7, 2.2]}
+    result = TABLE.evaluate(data)
+    reference = by_tree(TABLE, data)
+    data["construction_complaint_rate"].append(9)  # the caller's list, changed afterwards
+    data["cqo_appointed_pct"] = 0
+    assert result.to_dict() == reference.to_dict()

@@ -623,6 +623,11 @@ class Result:
             return NotImplemented
         return self is other or self._fields() == other._fields()
 
+    def __repr__(self) -> str:
+        """Its fields by their public names, the trace made (never shown empty for later)."""
+        shown = ", ".join(f"{name}={value!r}" for name, value in self._fields().items())
+        return f"Result({shown})"
+
     __hash__ = None  # type: ignore[assignment]
 
     @property
