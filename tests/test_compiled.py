@@ -107,7 +107,8 @@ def test_random_rubrics_of_every_construct_score_the_same_at_every_trace_level(d
         if data.draw(st.booleans(), label=f"report {name}")
     }
     reference = by_tree(rubric, indicators, reported)
-    full = rubric.evaluate(indicators, reported)
+    assert rubric.evaluate(indicators, reported).to_dict() == reference.to_dict()  # the tree's
+    full = rubric.evaluate(indicators, reported)  # the second: by the generated scorer
     # the figures first, as scored (by the generated code, where it could), then the trace
     assert_same(Score.of(full), reference)
     assert full.to_dict() == reference.to_dict()
@@ -138,7 +139,7 @@ def test_random_rubrics_refuse_bad_data_the_same_at_every_trace_level(data):
     defect = data.draw(invalid_indicator_sets(rubric))
     with pytest.raises(rubricdsl.IndicatorError) as reference:
         by_tree(rubric, defect.data)
-    for level in ("full", "lost", "none"):
+    for level in ("none", "lost", "full"):  # full last: by the scorer the others made
         with pytest.raises(rubricdsl.IndicatorError) as caught:
             rubric.evaluate(defect.data, trace=level)  # type: ignore[call-overload]
         assert str(caught.value) == str(reference.value), level
@@ -256,7 +257,7 @@ def test_an_unknown_trace_level_is_refused():
 def test_bad_data_is_refused_the_same_at_every_level():
     bad = {**SAMPLE, "cqo_appointed_pct": 101}
     messages = []
-    for level in ("full", "lost", "none"):
+    for level in ("none", "lost", "full"):  # full last: by the scorer the others made
         with pytest.raises(rubricdsl.IndicatorError) as caught:
             TABLE.evaluate(bad, trace=level)  # type: ignore[call-overload]
         messages.append(str(caught.value))
@@ -375,7 +376,7 @@ def test_each_kind_s_bad_values_are_refused_the_same_at_every_trace_level(name, 
     data = {**PLAIN, name: value}
     with pytest.raises(rubricdsl.IndicatorError) as reference:
         by_tree(EVERY_KIND, data)
-    for level in ("full", "lost", "none"):
+    for level in ("none", "lost", "full"):  # full last: by the scorer the others made
         with pytest.raises(rubricdsl.IndicatorError) as caught:
             EVERY_KIND.evaluate(data, trace=level)  # type: ignore[call-overload]
         assert str(caught.value) == str(reference.value), level
@@ -412,7 +413,16 @@ def test_a_sum_of_thousands_of_terms_compiles(items, rules):
     assert score.total == items * rules * 9 // 10 == by_tree(rubric, data).total
 
 
+def test_the_first_traced_evaluation_is_the_tree_s_and_the_second_the_generated_scorer_s():
+    rubric = rubricdsl.loads(TABLE.text)
+    first = rubric.evaluate(SAMPLE)
+    assert first.traced and not rubric._scorers  # the trace read once costs no generated code
+    second = rubric.evaluate(SAMPLE)
+    assert not second.traced and rubric._scorers and second == first
+
+
 def test_a_result_scored_by_the_generated_code_makes_its_trace_when_first_read():
+    assert TABLE.scorer is not None  # made: from now on every evaluation goes by it
     result = TABLE.evaluate(SAMPLE)
     reference = by_tree(TABLE, SAMPLE)
     assert not result.traced  # the figures alone, so far
@@ -424,7 +434,9 @@ def test_a_result_scored_by_the_generated_code_makes_its_trace_when_first_read()
 
 def test_a_later_trace_reads_the_data_as_it_was_when_scored():
     data = {**SAMPLE, "construction_complaint_rate": [3.1, 2.7, 2.2]}
+    assert TABLE.scorer is not None
     result = TABLE.evaluate(data)
+    assert not result.traced
     reference = by_tree(TABLE, data)
     data["construction_complaint_rate"].append(9)  # the caller's list, changed afterwards
     data["cqo_appointed_pct"] = 0

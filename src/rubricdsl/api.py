@@ -52,10 +52,15 @@ class Rubric:
     tree: RubricTree
     text: str | None = attrs.field(default=None, eq=False, repr=False)
     limits: Limits = attrs.field(default=DEFAULT_LIMITS, eq=False, repr=False)
-    # the generated scorer, made on the first evaluation without a trace (a load needs none)
+    # the generated scorer, made on the first evaluation without a trace or the second with
+    # one (a load needs none)
     _scorers: list[CompiledRubric | None] = attrs.field(
         factory=list, init=False, eq=False, repr=False
     )
+    # whether a traced evaluation has been done: generating the scorer costs about five of
+    # the tree's (2020 table: ~10 ms), so one that reads its trace (the CLI's `score`, one
+    # report) is done by the tree alone, and the scorer made for the next
+    _traced_once: list[bool] = attrs.field(factory=list, init=False, eq=False, repr=False)
 
     def __reduce__(self) -> tuple[Callable[[str, str, Limits], Rubric], tuple[str, str, Limits]]:
         if self.text is None:
@@ -148,7 +153,10 @@ class Rubric:
         if trace not in ("full", "lost", "none"):
             raise RubricArgumentError(f'trace must be "full", "lost" or "none", not {trace!r}')
         scored = None
-        if overrides is None and evidence is None:
+        first = trace == "full" and not self._scorers and not self._traced_once
+        if first:
+            self._traced_once.append(True)
+        elif overrides is None and evidence is None:
             # whole numbers only: no decimal context is needed, nor can a caller's change it
             scored = self._compiled(indicators, not_applicable, kept=trace != "none")
         if scored is None:
