@@ -82,7 +82,7 @@ __all__ = [
     "what_if",
 ]
 
-__version__ = "0.5.0"
+__version__ = "0.6.0"
 
 # Imported when first used, so that `import rubricdsl` is quick: the tools beyond loading and
 # scoring (campaigns, gap analysis, plans with PyYAML, ...).
