@@ -17,17 +17,25 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from decimal import Decimal
+from operator import getitem
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Protocol
 
 import attrs
 
 from rubricdsl.atomic import CannotWriteError, cannot_write, mode_for
-from rubricdsl.compiled import Score
+from rubricdsl.compiled import CompiledRubric, NeedsTreeError, Score
 from rubricdsl.errors import IndicatorError, IndicatorProblem, RubricArgumentError, RubricError
 from rubricdsl.escape import clip, shown
 from rubricdsl.i18n import _, speaking, spoken
-from rubricdsl.inputs import NA_KEY, closest, computed_by_rubric, describe, unknown_indicator
+from rubricdsl.inputs import (
+    NA_KEY,
+    closest,
+    computed_by_rubric,
+    describe,
+    read_reported,
+    unknown_indicator,
+)
 from rubricdsl.limits import DEFAULT_LIMITS, Limits
 
 if TYPE_CHECKING:
@@ -40,6 +48,8 @@ FORMATS = ("csv", "jsonl")
 # (a task of the 2020 table is a few milliseconds of work); tasks in flight per worker.
 ROWS_PER_TASK = 256
 BYTES_PER_TASK = 1 << 20
+# JSON Lines are read in blocks of this many bytes (the workers find the lines in them)
+READ_SIZE = 1 << 18
 TASKS_IN_FLIGHT = 4
 
 _SUFFIXES = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".jsonlines": "jsonl"}
@@ -328,24 +338,32 @@ class _ItemTexts:
     def __call__(self, result: Score | Result) -> list[str]:
         if not isinstance(result, Score):
             return self._slowly(result)
-        scale, scores = result.scaled_item_scores
+        found = self.scaled(*result.scaled_item_scores)
+        return self._slowly(result) if found is None else found
+
+    def scaled(self, scale: int, scores: Sequence[int | Decimal]) -> list[str] | None:
+        """The texts of scores held as whole numbers at a scale; None for a form not known
+        here (then the Score's own items say it)."""
         if len(scores) != len(self.items):
-            return self._slowly(result)
+            return None
         made = self.made.get(scale)
+        if made is not None:
+            try:
+                return list(map(getitem, made, scores))
+            except KeyError:  # a score not seen yet: made below
+                pass
         if made is None or sum(len(texts) for texts in made) > 100_000:
             made = self.made[scale] = [{} for _ in self.items]
-        found = [texts.get(score) for texts, score in zip(made, scores, strict=True)]
-        if None not in found:
-            return found  # type: ignore[return-value]
         done: list[str] = []
-        for item, texts, text, score in zip(self.items, made, found, scores, strict=True):
+        for item, texts, score in zip(self.items, made, scores, strict=True):
+            text = texts.get(score)
             if text is None:
                 if type(score) is int:
                     number = _scaled_text(score, scale)
                 elif scale == 0 and isinstance(score, Decimal):
                     number = _text(score)
-                else:  # not a form known here: as the Score says it
-                    return self._slowly(result)
+                else:
+                    return None
                 text = texts[score] = self.member(item, number)
             done.append(text)
         return done
@@ -765,7 +783,9 @@ class _Done:
 
 @attrs.frozen
 class _FileJob:
-    """Reads, scores and writes a task of a batch file's rows, in whichever process runs it."""
+    """Reads, scores and writes a task of a batch file's rows, in whichever process runs it: of
+    JSON Lines, (bytes read, lines before it, its pieces: blocks of whole lines and the lines
+    too long to keep); of CSV, (bytes read, its rows read by the parent, with their lines)."""
 
     rubric: Rubric
     trace: str
@@ -774,71 +794,352 @@ class _FileJob:
     items: tuple[str, ...]
     limits: Limits
 
-    def run(self, task: tuple[int, list[tuple[int, Record]]]) -> _Done:
-        size, rows = task
+    def run(self, task: tuple[Any, ...]) -> _Done:
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n") if self.output == "csv" else None
         refused: list[tuple[int, str | None, tuple[IndicatorProblem, ...], int]] = []
-        for line, data in rows:
-            id: str | None = None
-            indicators: Mapping[str, object]
-            reported: Mapping[str, str] | None
-            result: Score | Result | None = None
-            problems: tuple[tuple[IndicatorProblem, ...], int] | None = None
-            try:
-                if isinstance(data, _Unread):
-                    raise IndicatorError([IndicatorProblem("(row)", data.reason)])
-                if self.layout is not None:
-                    assert isinstance(data, list)
-                    id, indicators, reported = self.layout.row(data)
-                else:
-                    id, indicators, reported = record(self.rubric, data)
-                result = _evaluate(self.rubric, indicators, reported, self.trace)
-            except IndicatorError as error:
-                if isinstance(error, UnreadRowError):
-                    id = error.id
-                problems = (tuple(error.problems), error.omitted)
-                refused.append((line, id, *problems))
-            if writer is not None:
-                writer.writerow(_csv_cells(line, id, result, problems, self.items))
-            else:
-                out.write(self._json_line(line, id, result, problems))
+        if self.layout is None:
+            size, start, pieces = task
+            rows = self._lines(start, pieces, out, writer, refused)
+        else:
+            size, found = task
+            for line, data in found:
+                self._row(line, data, out, writer, refused)
+            rows = len(found)
         # text the input could not decode (kept as surrogates) is written as escapes
         data = out.getvalue().encode("utf-8", "backslashreplace")
-        return _Done(data, len(rows) - len(refused), tuple(refused), size)
+        return _Done(data, rows - len(refused), tuple(refused), size)
 
-    def _json_line(
+    def _lines(
         self,
-        row: int,
-        id: str | None,
-        result: Score | Result | None,
-        problems: tuple[tuple[IndicatorProblem, ...], int] | None,
-    ) -> str:
-        """A row as its JSON line: what json.dumps writes of `figures` or `refusal` after the
-        row and the id, put together from the texts (most of them numbers) in a fraction of
-        the time."""
-        start = f'{{"row": {row}'
+        number: int,
+        pieces: list[bytes | _Unread],
+        out: io.StringIO,
+        writer: Any,
+        refused: list[tuple[int, str | None, tuple[IndicatorProblem, ...], int]],
+    ) -> int:
+        """The rows of a JSON Lines task written to `out`; how many there were. Each line of a
+        block ends with a newline (the reader gives the file's last line one)."""
+        most = self.limits.max_file_bytes
+        scorer = self.rubric.scorer if self.trace == "none" else None
+        quick = None if scorer is None else _Quick(self.rubric, scorer, self.items, writer)
+        rows = 0
+        for piece in pieces:
+            if isinstance(piece, _Unread):
+                number += 1
+                rows += 1
+                self._row(number, piece, out, writer, refused)
+                continue
+            lines = piece.split(b"\n")
+            lines.pop()  # what follows the last newline: nothing
+            for line in lines:
+                number += 1
+                if len(line) > most:
+                    rows += 1
+                    self._row(number, _too_long(len(line) + 1, most), out, writer, refused)
+                    continue
+                if not line or line.isspace():  # a blank line: counted, but no row
+                    continue
+                rows += 1
+                written = None if quick is None else quick.line(number, line)
+                if written is None:
+                    self._row(number, line, out, writer, refused)
+                elif isinstance(written, str):
+                    out.write(written)
+                else:
+                    writer.writerow(written)
+        return rows
+
+    def _row(
+        self,
+        number: int,
+        data: Record,
+        out: io.StringIO,
+        writer: Any,
+        refused: list[tuple[int, str | None, tuple[IndicatorProblem, ...], int]],
+    ) -> None:
+        """One row read and scored the exact way, with every check, and written."""
+        id: str | None = None
+        indicators: Mapping[str, object]
+        reported: Mapping[str, str] | None
+        result: Score | Result | None = None
+        problems: tuple[tuple[IndicatorProblem, ...], int] | None = None
+        try:
+            if isinstance(data, _Unread):
+                raise IndicatorError([IndicatorProblem("(row)", data.reason)])
+            if self.layout is not None:
+                assert isinstance(data, list)
+                id, indicators, reported = self.layout.row(data)
+            else:
+                id, indicators, reported = record(self.rubric, data)
+            result = _evaluate(self.rubric, indicators, reported, self.trace)
+        except IndicatorError as error:
+            if isinstance(error, UnreadRowError):
+                id = error.id
+            problems = (tuple(error.problems), error.omitted)
+            refused.append((number, id, *problems))
+        if writer is not None:
+            writer.writerow(_csv_cells(number, id, result, problems, self.items))
+        else:
+            out.write(_json_line(number, id, result, problems, self.items))
+
+
+def _json_line(
+    row: int,
+    id: str | None,
+    result: Score | Result | None,
+    problems: tuple[tuple[IndicatorProblem, ...], int] | None,
+    items: tuple[str, ...],
+) -> str:
+    """A row as its JSON line: what json.dumps writes of `figures` or `refusal` after the row
+    and the id, put together from the texts (most of them numbers) in a fraction of the
+    time."""
+    start = f'{{"row": {row}'
+    if id is not None:
+        start += ', "id": ' + json.dumps(id, ensure_ascii=False)
+    if result is None:
+        assert problems is not None
+        rest = json.dumps(refusal(*problems), ensure_ascii=False)
+        return start + ", " + rest[1:] + "\n"
+    grade = _grade(result)
+    scores = ", ".join(_item_texts(items, json_members=True)(result))
+    line = (
+        f'{start}, "total": "{_text(result.total)}", "base": "{_text(result.base)}", '
+        f'"bonus": "{_text(result.bonus)}", "deducted": "{_text(result.deducted)}", '
+        f'"grade": {"null" if grade is None else json.dumps(grade, ensure_ascii=False)}, '
+        f'"eligible": {"true" if result.eligible else "false"}, '
+        f'"failed_by_veto": {"false" if result.passed_vetoes else "true"}, '
+        f'"items": {{{scores}}}'
+    )
+    losses = getattr(result, "losses", ())
+    if losses:
+        found = [{"where": where, **rule.to_dict()} for where, rule in losses]
+        line += ', "losses": ' + json.dumps(found, ensure_ascii=False)
+    return line + "}\n"
+
+
+def _too_long(size: int, most: int) -> _Unread:
+    message = _("is {size} bytes long; a row may have at most {most} bytes (--max-file-mb)")
+    return _Unread(message.format(size=f"{size:,}", most=f"{most:,}"), size)
+
+
+# JSON's own whitespace, which may follow a line's object
+_JSON_SPACE = " \t\n\r"
+# What of a line's bytes tells the plain decoder's reading from the exact one's: the characters
+# of numbers as "0", the letter of an exponent as "e", the colons and braces; the rest left out
+# (one pass of translate, then short searches). A number the plain decoder may read otherwise
+# than `_json_number` has an exponent ("0e") or more than 16 characters (17 "0"s in a row);
+# a string may only look like one, which costs the quick way, never the exact result.
+_SHAPE = {**dict.fromkeys(b"0123456789.-", ord("0")), ord("e"): ord("e"), ord("E"): ord("e")}
+_SHAPE.update({ord(","): ord(","), ord(":"): ord(":"), ord("{"): ord("{")})
+_SHAPE.update({ord("["): ord(","), ord("]"): ord(",")})
+_NUMERALS = bytes(_SHAPE.get(byte, byte) for byte in range(256))
+_NOT_NUMERALS = bytes(byte for byte in range(256) if byte not in _SHAPE)
+_LONG_NUMBER = b"0" * 17
+# the C scanner, without decode()'s regular expressions around it
+_scan: Callable[[str, int], tuple[object, int]] = json.JSONDecoder().scan_once  # type: ignore[attr-defined]
+
+
+class _Quick:
+    """The common JSON line scored quickly, with trace="none": read by the plain (C) JSON
+    decoder, read by the generated scorer, its figures written from the whole numbers it gives
+    (each distinct text made once). A line this cannot vouch for reads as the exact way would
+    read it (a key given twice, a number that is not a float's, text that is not UTF-8, a value
+    the generated code does not take) is left to that way (`line` gives None), which then
+    scores it or says what is wrong with it."""
+
+    def __init__(
+        self, rubric: Rubric, scorer: CompiledRubric, items: tuple[str, ...], writer: Any
+    ) -> None:
+        self.rubric, self.scorer, self.csv = rubric, scorer, writer is not None
+        self.reportable = rubric.tree.reportable
+        self.containers = scorer.containers
+        self.item_texts = _item_texts(items, json_members=not self.csv)
+        self.items, self.scale = items, scorer.scale
+        self.texts = _figure_texts(scorer.scale)
+
+    def line(self, number: int, line: bytes) -> str | list[str] | None:
+        """The row's output (a JSON line, or CSV cells), or None for the exact way."""
+        try:
+            text = line.decode("utf-8")
+            data, end = _scan(text, 0)
+        except (ValueError, StopIteration, RecursionError):
+            return None
+        if type(data) is not dict or (end != len(text) and text[end:].strip(_JSON_SPACE)):
+            return None
+        try:
+            id, indicators, reported = record(self.rubric, data)
+        except IndicatorError:
+            return None
+        values = self.scorer.read(indicators)
+        if values is None or not self._as_written(line, data, indicators, reported):
+            return None
+        try:
+            raw = self.scorer.score(values, read_reported(self.reportable, reported))
+        except (IndicatorError, NeedsTreeError):
+            return None
+        return self._written(number, id, raw)
+
+    def _as_written(
+        self,
+        line: bytes,
+        data: dict[str, object],
+        indicators: Mapping[str, object],
+        reported: object,
+    ) -> bool:
+        """Whether the plain decoder read the line as `_parse_json` does. No key is given twice
+        when the line's colons are no more than the keys read (every key has its colon), when
+        its braces are the objects counted; no number differs when none has an exponent or
+        more than 16 characters."""
+        objects, keys = 1, len(data)
+        if indicators is not data:
+            objects, keys = objects + 1, keys + len(indicators)
+            if type(reported) is dict:
+                objects, keys = objects + 1, keys + len(reported)
+        shape = line.translate(_NUMERALS, _NOT_NUMERALS)
+        braces = shape.count(b"{")
+        if braces != objects:
+            for name in self.containers:  # where read() takes a mapping (合理缺项)
+                value = indicators[name]
+                if type(value) is dict:
+                    objects, keys = objects + 1, keys + len(value)
+            if braces != objects:
+                return False
+        return shape.count(b":") == keys and b"0e" not in shape and _LONG_NUMBER not in shape
+
+    def _written(self, number: int, id: str | None, raw: tuple[Any, ...]) -> str | list[str]:
+        """The row's output from the scorer's raw figures: (total, base, base before 合理缺项,
+        bonus, points not applicable, -deducted, item scores, item maxima, eligible, failed by
+        a veto, grade), whole numbers of 10^-scale points."""
+        texts = self.texts
+        try:
+            total, base, bonus, deducted = (
+                texts[raw[0]],
+                texts[raw[1]],
+                texts[raw[3]],
+                texts[-raw[5]],
+            )
+        except KeyError:  # a figure not seen yet
+            made = [
+                _figure_text(texts, raw[0], self.scale),
+                _figure_text(texts, raw[1], self.scale),
+                _figure_text(texts, raw[3], self.scale),
+                _figure_text(texts, -raw[5], self.scale),
+            ]
+            if None in made:
+                return self._slowly(number, id, raw)
+            total, base, bonus, deducted = made  # type: ignore[assignment]
+        scores = self.item_texts.scaled(self.scale, raw[6])
+        if scores is None:
+            return self._slowly(number, id, raw)
+        grade: str | None = raw[10]
+        eligible = "true" if raw[8] else "false"
+        failed = "true" if raw[9] else "false"
+        if self.csv:
+            return [
+                str(number),
+                id or "",
+                total,
+                base,
+                bonus,
+                deducted,
+                grade or "",
+                eligible,
+                failed,
+                *scores,
+                "",
+            ]
+        start = f'{{"row": {number}'
         if id is not None:
             start += ', "id": ' + json.dumps(id, ensure_ascii=False)
-        if result is None:
-            assert problems is not None
-            rest = json.dumps(refusal(*problems), ensure_ascii=False)
-            return start + ", " + rest[1:] + "\n"
-        grade = _grade(result)
-        scores = ", ".join(_item_texts(self.items, json_members=True)(result))
-        line = (
-            f'{start}, "total": "{_text(result.total)}", "base": "{_text(result.base)}", '
-            f'"bonus": "{_text(result.bonus)}", "deducted": "{_text(result.deducted)}", '
-            f'"grade": {"null" if grade is None else json.dumps(grade, ensure_ascii=False)}, '
-            f'"eligible": {"true" if result.eligible else "false"}, '
-            f'"failed_by_veto": {"false" if result.passed_vetoes else "true"}, '
-            f'"items": {{{scores}}}'
+        shown = "null" if grade is None else json.dumps(grade, ensure_ascii=False)
+        joined = ", ".join(scores)
+        return (
+            f'{start}, "total": "{total}", "base": "{base}", "bonus": "{bonus}", '
+            f'"deducted": "{deducted}", "grade": {shown}, "eligible": {eligible}, '
+            f'"failed_by_veto": {failed}, "items": {{{joined}}}}}\n'
         )
-        losses = getattr(result, "losses", ())
-        if losses:
-            found = [{"where": where, **rule.to_dict()} for where, rule in losses]
-            line += ', "losses": ' + json.dumps(found, ensure_ascii=False)
-        return line + "}\n"
+
+    def _slowly(self, number: int, id: str | None, raw: tuple[Any, ...]) -> str | list[str]:
+        """The output as a `Score` of the raw figures gives it, for forms not known here."""
+        result = Score(self.rubric.tree.info, raw, self.scale, self.scorer.items)
+        if self.csv:
+            return _csv_cells(number, id, result, None, self.items)
+        return _json_line(number, id, result, None, self.items)
+
+
+# Per process, for each scale: figures (whole numbers of 10^-scale points) → their texts.
+_FIGURES: dict[int, dict[int, str]] = {}
+
+
+def _figure_texts(scale: int) -> dict[int, str]:
+    return _FIGURES.setdefault(scale, {})
+
+
+def _figure_text(texts: dict[int, str], value: object, scale: int) -> str | None:
+    """A figure's text, kept for the next row; None for a figure that is not a whole number."""
+    if type(value) is not int:
+        return None
+    if len(texts) > 100_000:
+        texts.clear()
+    text = texts[value] = _scaled_text(value, scale)
+    return text
+
+
+def _read(stream: IO[bytes], most: int, file: str) -> bytes:
+    try:
+        return stream.read(most)
+    except OSError as problem:
+        raise BatchError(
+            _("{file}: cannot read ({reason})").format(
+                file=shown(file, 300), reason=problem.strerror
+            )
+        ) from None
+
+
+def _jsonl_tasks(
+    stream: IO[bytes], most: int, file: str
+) -> Iterator[tuple[int, int, list[bytes | _Unread]]]:
+    """A JSON Lines file cut into tasks of about BYTES_PER_TASK bytes read: (the bytes read,
+    the lines before the task, its pieces). A piece is a block of whole lines, each ending with
+    a newline (the file's last line is given one), or a line over the limit of `most` bytes,
+    skipped to its end rather than kept, to be refused. The workers split the blocks: here
+    the lines are only counted."""
+    pieces: list[bytes | _Unread] = []
+    size = lines = start = 0
+    buffer = b""  # the start of a line not ended yet
+    while True:
+        data = _read(stream, READ_SIZE, file)
+        if not data:
+            break
+        size += len(data)
+        buffer = buffer + data if buffer else data
+        while True:
+            cut = buffer.rfind(b"\n") + 1
+            if cut:
+                block, buffer = buffer[:cut], buffer[cut:]
+                pieces.append(block)
+                lines += block.count(b"\n")
+            if len(buffer) <= most:
+                break
+            skipped = len(buffer)
+            while True:  # the rest of the line, not kept
+                data = _read(stream, READ_SIZE, file)
+                size += len(data)
+                cut = data.find(b"\n") + 1
+                skipped += cut or len(data)
+                if cut or not data:
+                    buffer = data[cut:] if cut else b""
+                    break
+            pieces.append(_too_long(skipped, most))
+            lines += 1
+        if size >= BYTES_PER_TASK:
+            yield size, start, pieces
+            pieces, size, start = [], 0, lines
+    if buffer:
+        pieces.append(buffer + b"\n")
+    if pieces or size:
+        yield size, start, pieces
 
 
 class _Lines:
@@ -879,12 +1180,6 @@ class _Lines:
                     file=shown(self.file, 300), reason=problem.strerror
                 )
             ) from None
-
-
-def _jsonl_rows(lines: _Lines) -> Iterator[tuple[int, Record]]:
-    for line in lines:
-        if isinstance(line, _Unread) or line.strip():
-            yield lines.number, line
 
 
 def _csv_rows(lines: _Lines, first: int) -> Iterator[tuple[int, Record]]:
@@ -995,15 +1290,15 @@ def score_file(
     items = tuple(rubric.tree.item_nodes())
     start = time.perf_counter()
     with _opened(file) as stream:
-        lines = _Lines(stream, limits.max_file_bytes, file)
         layout: CsvLayout | None = None
-        rows: Iterator[tuple[int, Record]]
+        tasks: Iterator[Any]
         if kind == "csv":
+            lines = _Lines(stream, limits.max_file_bytes, file)
             header = _csv_header(lines, file)
             layout = CsvLayout.read(rubric, header, file)
-            rows = _csv_rows(lines, lines.number)
+            tasks = _tasks_of(_csv_rows(lines, lines.number), lines)
         else:
-            rows = _jsonl_rows(lines)
+            tasks = _jsonl_tasks(stream, limits.max_file_bytes, file)
         job = _FileJob(rubric, trace, layout, output_format, items, limits)
         scored = refused_count = done_bytes = 0
         first_refused: list[int] = []
@@ -1012,7 +1307,7 @@ def score_file(
                 text = io.StringIO()
                 csv.writer(text, lineterminator="\n").writerow(csv_header(items))
                 out.write(text.getvalue().encode("utf-8"))
-            for done in _ordered_map(job, _tasks_of(rows, lines), workers):
+            for done in _ordered_map(job, tasks, workers):
                 out.write(done.data)
                 scored += done.scored
                 refused_count += len(done.refused)
