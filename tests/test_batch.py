@@ -201,6 +201,102 @@ def test_jsonl_numbers_are_read_exactly(tmp_path, rubric):
         batch.record(rubric, b'{"a": "\xff"}')
 
 
+def tricky_lines() -> list[str]:
+    """JSON lines the quick way must leave to the exact way, each beside a plain one."""
+    plain = [json.dumps(data, ensure_ascii=False) for data in SETS[:12]]
+    first = plain[0]
+    assert '"cqo_filed_pct": 100' in first and '"registered_metrologists": {' in first
+    return [
+        plain[1],
+        first.replace('"cqo_filed_pct": 100', '"cqo_filed_pct": 99.9999999999999999'),
+        first.replace('"cqo_filed_pct": 100', '"cqo_filed_pct": 1e2'),
+        first.replace('"cqo_filed_pct": 100', '"cqo_filed_pct": 100, "cqo_filed_pct": 50'),
+        first.replace(
+            '{"not_applicable": "', '{"not_applicable": "a", "not_applicable": "'
+        ),  # a key twice inside an object
+        first.replace('"区域无法定计量检定机构"', '"区域: 无法定计量检定机构"'),  # a colon in text
+        plain[2] + "\r",
+        "\ufeff" + plain[3],
+        "  " + plain[4] + " \t",
+        plain[5] + " x",
+        "",
+        "   ",
+        json.dumps({"id": "甲", "indicators": SETS[6]}, ensure_ascii=False),
+        json.dumps({"id": 8, "indicators": SETS[7], "not_applicable": {}}),
+        json.dumps({"indicators": SETS[7], "not_applicable": {"30": "x"}}),
+        json.dumps({"indicators": SETS[8], "not_applicable": None}),
+        json.dumps([SETS[9]]),
+        json.dumps({**SETS[10], "extra": 1}),
+        plain[11],
+    ]
+
+
+def test_the_quick_way_writes_what_the_exact_way_writes(tmp_path, rubric, monkeypatch):
+    """Lines read by the C JSON decoder and the generated scorer (the quick way) come out as
+    the exact reading and evaluate write them; each line it cannot vouch for (a key twice, a
+    number past 16 characters or with an exponent) is left to the exact way."""
+    lines = tricky_lines()
+    source = tmp_path / "rows.jsonl"
+    source.write_text("\n".join(lines), encoding="utf-8")  # the last line without a newline
+    expected = "".join(
+        json.dumps(row, ensure_ascii=False) + "\n" for row in batch.records(lines, rubric)
+    )
+    exact_rows: list[int] = []
+    row = batch._FileJob._row
+
+    def counted(self, number, *args):
+        exact_rows.append(number)
+        return row(self, number, *args)
+
+    monkeypatch.setattr(batch._FileJob, "_row", counted)
+    for format in ("jsonl", "csv"):
+        out = io.BytesIO()
+        summary = batch.score_file(rubric, source, out, output_format=format)
+        if format == "jsonl":
+            assert out.getvalue().decode("utf-8") == expected
+        else:
+            exact_rows.clear()  # CSV: as the exact way writes it
+            monkeypatch.setattr(batch, "_Quick", lambda *args: None)
+            slow = io.BytesIO()
+            batch.score_file(rubric, source, slow, output_format=format)
+            assert out.getvalue() == slow.getvalue()
+            assert len(exact_rows) == 17
+        assert (summary.scored, summary.refused) == (11, 6)
+        if format == "jsonl":  # the rest went the quick way
+            assert exact_rows == [2, 3, 4, 5, 6, 8, 9, 10, 15, 17, 18]
+            exact_rows.clear()
+
+
+def test_json_lines_are_read_alike_in_blocks_of_any_size(tmp_path, rubric, monkeypatch):
+    """Lines across the blocks the file is read in, and lines over the limit, skipped to their
+    end however many blocks they span, are read as in one block."""
+    lines = tricky_lines()
+    lines[4] = json.dumps({"id": "x" * 3_000, "indicators": SETS[1]})
+    lines.append("y" * 3_100)  # the last line, over the limit, without a newline
+    assert max(len(line.encode()) for line in lines[:4] + lines[5:-1]) < 2_900
+    source = tmp_path / "rows.jsonl"
+    source.write_text("\n".join(lines), encoding="utf-8")
+    limits = batch.Limits(max_file_bytes=2_900)
+    whole = io.BytesIO()
+    summary = batch.score_file(rubric, source, whole, limits=limits)
+    rows = [json.loads(line) for line in whole.getvalue().splitlines()]
+    assert [row["row"] for row in rows] == [*range(1, 11), *range(13, 21)]
+    for row, size in ((rows[4], len(lines[4].encode()) + 1), (rows[-1], 3_100)):
+        assert row["problems"][0]["message"] == (
+            f"is {size:,} bytes long; a row may have at most 2,900 bytes (--max-file-mb)"
+        )
+    monkeypatch.setattr(batch, "READ_SIZE", 97)
+    monkeypatch.setattr(batch, "BYTES_PER_TASK", 1_000)
+    progress: list[int] = []
+    piecemeal = io.BytesIO()
+    again = batch.score_file(
+        rubric, source, piecemeal, limits=limits, progress=lambda done, rows: progress.append(done)
+    )
+    assert piecemeal.getvalue() == whole.getvalue()
+    assert (again.scored, again.refused) == (summary.scored, summary.refused)
+    assert len(progress) > 20 and progress[-1] == source.stat().st_size
+
+
 def test_the_output_is_csv_or_jsonl_as_asked(capsys, tmp_path, rubric):
     source = write_jsonl(tmp_path / "rows.jsonl", [{"id": "a", "indicators": SETS[0]}, SETS[1]])
     code, stdout, _ = run(capsys, "score", RUBRIC, "--batch", source, "--format", "csv")
