@@ -955,8 +955,9 @@ class _Quick:
         self.reportable = rubric.tree.reportable
         self.containers = scorer.containers
         self.item_texts = _item_texts(items, json_members=not self.csv)
-        self.items, self.scale = items, scorer.scale
+        self.items, self.scale, self.count = items, scorer.scale, len(items)
         self.texts = _figure_texts(scorer.scale)
+        self.grades: dict[str | None, str] = {}  # as JSON
 
     def line(self, number: int, line: bytes) -> str | list[str] | None:
         """The row's output (a JSON line, or CSV cells), or None for the exact way."""
@@ -967,10 +968,14 @@ class _Quick:
             return None
         if type(data) is not dict or (end != len(text) and text[end:].strip(_JSON_SPACE)):
             return None
-        try:
-            id, indicators, reported = record(self.rubric, data)
-        except IndicatorError:
-            return None
+        id: str | None = None
+        indicators: Mapping[str, object] = data
+        reported: object = None
+        if "indicators" in data:
+            try:
+                id, indicators, reported = record(self.rubric, data)
+            except IndicatorError:
+                return None
         values = self.scorer.read(indicators)
         if values is None or not self._as_written(line, data, indicators, reported):
             return None
@@ -1011,53 +1016,43 @@ class _Quick:
         """The row's output from the scorer's raw figures: (total, base, base before 合理缺项,
         bonus, points not applicable, -deducted, item scores, item maxima, eligible, failed by
         a veto, grade), whole numbers of 10^-scale points."""
+        total, base, _raw, bonus, _na, deducted, scores, _most, eligible, failed, grade = raw
         texts = self.texts
+        tables = self.item_texts.made.get(self.scale)
         try:
-            total, base, bonus, deducted = (
-                texts[raw[0]],
-                texts[raw[1]],
-                texts[raw[3]],
-                texts[-raw[5]],
-            )
-        except KeyError:  # a figure not seen yet
-            made = [
-                _figure_text(texts, raw[0], self.scale),
-                _figure_text(texts, raw[1], self.scale),
-                _figure_text(texts, raw[3], self.scale),
-                _figure_text(texts, -raw[5], self.scale),
-            ]
-            if None in made:
+            figures = texts[total], texts[base], texts[bonus], texts[-deducted]
+            if tables is None or len(scores) != self.count:
+                raise KeyError(scores)
+            found = list(map(getitem, tables, scores))
+        except KeyError:  # a figure or score not seen yet
+            made = [_figure_text(texts, value, self.scale) for value in (total, base, bonus)]
+            made.append(_figure_text(texts, -deducted, self.scale))
+            known = self.item_texts.scaled(self.scale, scores)
+            if None in made or known is None:
                 return self._slowly(number, id, raw)
-            total, base, bonus, deducted = made  # type: ignore[assignment]
-        scores = self.item_texts.scaled(self.scale, raw[6])
-        if scores is None:
-            return self._slowly(number, id, raw)
-        grade: str | None = raw[10]
-        eligible = "true" if raw[8] else "false"
-        failed = "true" if raw[9] else "false"
+            figures, found = tuple(made), known  # type: ignore[assignment]
         if self.csv:
             return [
                 str(number),
                 id or "",
-                total,
-                base,
-                bonus,
-                deducted,
+                *figures,
                 grade or "",
-                eligible,
-                failed,
-                *scores,
+                "true" if eligible else "false",
+                "true" if failed else "false",
+                *found,
                 "",
             ]
-        start = f'{{"row": {number}'
-        if id is not None:
-            start += ', "id": ' + json.dumps(id, ensure_ascii=False)
-        shown = "null" if grade is None else json.dumps(grade, ensure_ascii=False)
-        joined = ", ".join(scores)
+        shown = self.grades.get(grade)
+        if shown is None:
+            shown = self.grades[grade] = json.dumps(grade, ensure_ascii=False)
+        start = "" if id is None else ', "id": ' + json.dumps(id, ensure_ascii=False)
+        total, base, bonus, deducted = figures
         return (
-            f'{start}, "total": "{total}", "base": "{base}", "bonus": "{bonus}", '
-            f'"deducted": "{deducted}", "grade": {shown}, "eligible": {eligible}, '
-            f'"failed_by_veto": {failed}, "items": {{{joined}}}}}\n'
+            f'{{"row": {number}{start}, "total": "{total}", "base": "{base}", '
+            f'"bonus": "{bonus}", "deducted": "{deducted}", "grade": {shown}, '
+            f'"eligible": {"true" if eligible else "false"}, '
+            f'"failed_by_veto": {"true" if failed else "false"}, '
+            f'"items": {{{", ".join(found)}}}}}\n'
         )
 
     def _slowly(self, number: int, id: str | None, raw: tuple[Any, ...]) -> str | list[str]:
