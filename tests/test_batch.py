@@ -297,6 +297,31 @@ def test_json_lines_are_read_alike_in_blocks_of_any_size(tmp_path, rubric, monke
     assert len(progress) > 20 and progress[-1] == source.stat().st_size
 
 
+def test_trace_lost_adds_each_rows_lost_rules(capsys, tmp_path, rubric):
+    source = write_jsonl(tmp_path / "rows.jsonl", [{"id": "a", "indicators": SETS[0]}, SETS[1]])
+    code, stdout, _ = run(capsys, "score", RUBRIC, "--batch", source, "--trace", "lost", "-j", 2)
+    assert code == 0
+    rows = [json.loads(line) for line in stdout.splitlines()]
+    for row, data in zip(rows, SETS[:2], strict=True):
+        expected = batch.figures(rubric.evaluate(data, trace="lost"))
+        assert expected["losses"]  # the edge sets lose points
+        assert row["losses"] == expected["losses"]
+        assert {"where", "text", "points", "gave", "lost"} <= set(row["losses"][0])
+    code, plain, _ = run(capsys, "score", RUBRIC, "--batch", source, "--trace", "none")
+    assert code == 0 and "losses" not in plain
+    assert [json.loads(line) for line in plain.splitlines()] == [
+        {key: value for key, value in row.items() if key != "losses"} for row in rows
+    ]
+    code, _, err = run(capsys, "score", RUBRIC, "--batch", source, "--trace", "lost", "-o", "x.csv")
+    assert code == 2 and "--trace lost writes JSON Lines" in err
+    code, _, err = run(capsys, "score", RUBRIC, SAMPLE, "--trace", "lost")
+    assert code == 2 and "--trace goes with --batch" in err
+    help = subprocess.run(
+        [sys.executable, "-m", "rubricdsl", "score", "--help"], capture_output=True, text=True
+    ).stdout
+    assert "--trace {none,lost}" in help and '"losses"' in " ".join(help.split())
+
+
 def test_the_output_is_csv_or_jsonl_as_asked(capsys, tmp_path, rubric):
     source = write_jsonl(tmp_path / "rows.jsonl", [{"id": "a", "indicators": SETS[0]}, SETS[1]])
     code, stdout, _ = run(capsys, "score", RUBRIC, "--batch", source, "--format", "csv")

@@ -35,6 +35,7 @@ HELP = "score a district's data file with a rubric (or several rubrics sharing t
 
 
 BATCH_FORMATS = ("csv", "jsonl")
+BATCH_TRACES = ("none", "lost")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -72,6 +73,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=None,
         metavar="N",
         help="worker processes for --batch (default: one per core)",
+    )
+    batch.add_argument(
+        "--trace",
+        choices=BATCH_TRACES,
+        default=None,
+        help="what --batch writes of each row: none, its figures (the default), or lost: its "
+        'figures and, under "losses", the rules that did not give their points, each with '
+        'where it stands ("item 14", "the total") and its trace (text, points, reach, gave, '
+        "lost, values); lost writes JSON Lines only, and traces each row that lost points, "
+        "so it is slower",
     )
     batch.add_argument(
         "--input-format",
@@ -114,7 +125,7 @@ def _usage_problem(arguments: argparse.Namespace) -> str | None:
     if arguments.data is not None:
         paths.append(arguments.data)
     if arguments.batch is None:
-        for option in ("jobs", "input_format"):
+        for option in ("jobs", "input_format", "trace"):
             if getattr(arguments, option) is not None:
                 return f"--{option.replace('_', '-')} goes with --batch"
         if arguments.format in BATCH_FORMATS:
@@ -129,8 +140,21 @@ def _usage_problem(arguments: argparse.Namespace) -> str | None:
         return "--plan goes with one district's data, not with --batch"
     if arguments.format is not None and arguments.format not in BATCH_FORMATS:
         return f"--batch writes csv or jsonl, not --format {arguments.format}"
+    if arguments.trace == "lost" and _batch_output_format(arguments) == "csv":
+        return "--trace lost writes JSON Lines (the lost rules have no CSV column): --format jsonl"
     arguments.rubrics, arguments.data = paths, None
     return None
+
+
+def _batch_output_format(arguments: argparse.Namespace) -> str | None:
+    """The format --batch writes: --format, else as --output's name says, else as the input's
+    (--input-format, or the batch file's name)."""
+    from rubricdsl.batch import format_of
+
+    if arguments.format is not None:
+        return str(arguments.format)
+    named = None if arguments.output is None else format_of(arguments.output)
+    return named or arguments.input_format or format_of(arguments.batch)
 
 
 def run(arguments: argparse.Namespace, limits: Limits) -> str:
@@ -225,6 +249,7 @@ def _run_batch(arguments: argparse.Namespace, limits: Limits) -> str:
                 input_format=arguments.input_format,
                 output_format=arguments.format,
                 jobs=arguments.jobs,
+                trace=arguments.trace or "none",
                 limits=limits,
                 refused=refused,
                 progress=bar.update if bar is not None else None,
