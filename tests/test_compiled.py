@@ -191,10 +191,31 @@ category "c" 10 {
     assert score is not None and score.total == Decimal("0.2")
 
 
-def test_a_rubric_with_derived_indicators_is_left_to_the_tree():
-    text = (ROOT / "examples" / "rubrics" / "2021-draft.rubric").read_text(encoding="utf-8")
-    rubric = rubricdsl.loads(text)
-    assert compile_scorer(rubric.tree, rubric.checked.indicators) is None
+DRAFT = rubricdsl.load(ROOT / "examples" / "rubrics" / "2021-draft.rubric")
+
+
+def test_a_rubric_with_derived_indicators_scores_them_in_the_generated_code():
+    sample = read_data(ROOT / "examples" / "yaohai-2021.yaml").indicators
+    given = {n for n, spec in DRAFT.indicators.items() if not spec.derived}
+    data = {k: v for k, v in sample.items() if k in given}
+    data.update(spot_checked_firms=18, key_product_firms=20)
+    for name, spec in DRAFT.indicators.items():  # the draft's new indicators, plainly met
+        if name not in data and not spec.derived:
+            data[name] = 1 if spec.kind != "bool" else True
+    assert "spot_check_coverage_pct" not in data  # derived: the rubric computes it
+    score = compiled_score(DRAFT, data)
+    assert score is not None
+    reference = by_tree(DRAFT, data)
+    assert_same(score, reference)
+    # 18 of 20 is 90.00%, which meets "覆盖率 90%以上": that rule gives its 1 point (by hand)
+    assert "spot_check_coverage_pct = spot_checked_firms / key_product_firms = 18 / 20" in (
+        reference.derived["spot_check_coverage_pct"]
+    )
+    coverage = [r for i in reference.items for r in i.rules if "覆盖率 90%以上" in r.text]
+    assert [(r.status, r.gave) for r in coverage] == [("met", 1)]
+    below = compiled_score(DRAFT, {**data, "spot_checked_firms": 17})  # 85.00%: not met
+    assert below is not None and below.base_raw == score.base_raw - 1
+    assert_same(below, by_tree(DRAFT, {**data, "spot_checked_firms": 17}))
 
 
 # ---- Rubric.evaluate(…, trace=…) ----------------------------------------------------------
@@ -305,8 +326,8 @@ def test_compile_show_prints_the_generated_code_and_its_constants(capsys):
     constants = out[out.index("# constants") :]
     assert "# K0 = operator.itemgetter('quality_committee_dual_lead', " in constants
     draft = str(ROOT / "examples" / "rubrics" / "2021-draft.rubric")
-    assert main(["compile", draft]) == 0
-    assert "scored by the evaluation tree" in capsys.readouterr().out
+    assert main(["compile", draft]) == 0  # derived indicators are generated too
+    assert "a scorer of" in capsys.readouterr().out
 
 
 def test_no_decimal_context_of_the_caller_changes_a_score_without_trace():
@@ -441,3 +462,43 @@ def test_a_later_trace_reads_the_data_as_it_was_when_scored():
     data["construction_complaint_rate"].append(9)  # the caller's list, changed afterwards
     data["cqo_appointed_pct"] = 0
     assert result.to_dict() == reference.to_dict()
+
+
+@pytest.mark.parametrize(
+    ("rounding", "a", "b", "met"),
+    [
+        # by hand: 1.3 + 1.3 = 2.6, half-up to 0 places is 3, which is >= 3
+        ("half-up to 0 places", Decimal("1.3"), Decimal("1.3"), True),
+        # 2.6 toward zero is 2
+        ("down to 0 places", Decimal("1.3"), Decimal("1.3"), False),
+        # 1.25 + 1.25 = 2.5: half-even keeps 2, half-up makes 3
+        ("half-even to 0 places", Decimal("1.25"), Decimal("1.25"), False),
+        ("half-up to 0 places", Decimal("1.25"), Decimal("1.25"), True),
+        # 2.01 away from zero is 3
+        ("up to 0 places", Decimal("1.005"), Decimal("1.005"), True),
+    ],
+)
+def test_a_derived_sum_is_rounded_once_as_the_rubric_says_before_it_is_compared(
+    rounding, a, b, met
+):
+    rubric = rubricdsl.loads(
+        f"""rubric "r"
+year 2021
+base 1
+rounding {rounding}
+indicators {{
+  a: number
+  b: number
+  both: number = sum(a, b)
+}}
+category "c" 1 {{
+  item 1 "i" 1 {{
+    1 when both >= 3  "合计不低于 3"
+  }}
+}}
+"""
+    )
+    data = {"a": a, "b": b}
+    score = compiled_score(rubric, data)
+    assert score is not None and score.total == (1 if met else 0)
+    assert_same(score, by_tree(rubric, data))

@@ -54,7 +54,7 @@ class Rubric:
     limits: Limits = attrs.field(default=DEFAULT_LIMITS, eq=False, repr=False)
     # the generated scorer, made on the first evaluation without a trace or the second with
     # one (a load needs none)
-    _scorers: list[CompiledRubric | None] = attrs.field(
+    _scorers: list[CompiledRubric] = attrs.field(
         factory=list, init=False, eq=False, repr=False
     )
     # whether a traced evaluation has been done: generating the scorer costs about five of
@@ -97,7 +97,7 @@ class Rubric:
         return self.tree.reportable
 
     @property
-    def scorer(self) -> CompiledRubric | None:
+    def scorer(self) -> CompiledRubric:
         """The generated scorer of `evaluate(…, trace="none")` (rubricdsl.compiled), made on
         first use; None for a rubric it leaves to the evaluation tree."""
         if not self._scorers:
@@ -229,8 +229,10 @@ class Rubric:
         self, score: Score, indicators: dict[str, object], reported: dict[str, str]
     ) -> Losses:
         """The rules that lost points, traced by the tree: those of the items below their
-        maximum (and, where the rubric deducts above its items, of the whole evaluation)."""
-        if any(c.deductions for c in self.tree.categories) or self.tree.deductions:
+        maximum; the whole evaluation's where the rubric deducts above its items or derives
+        indicators (their traces show how the derived values were computed)."""
+        tree = self.tree
+        if tree.derived or tree.deductions or any(c.deductions for c in tree.categories):
             return Score.of(self._traced(indicators, reported, None, None), losses=True).losses
         return self._item_losses(score, indicators, reported)
 

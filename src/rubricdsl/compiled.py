@@ -13,6 +13,7 @@ from typing import Any
 
 import attrs
 
+from rubricdsl.derive import apply_formula, formula_inputs
 from rubricdsl.evaltree import (
     COMPARE,
     AllTrue,
@@ -281,11 +282,8 @@ class CompiledRubric:
 
 
 @exactly
-def compile_scorer(tree: RubricTree, specs: Mapping[str, IndicatorSpec]) -> CompiledRubric | None:
-    """The generated scorer of a rubric; None for a rubric the generator leaves to the tree
-    (derived indicators, which are computed exactly)."""
-    if tree.derived:
-        return None
+def compile_scorer(tree: RubricTree, specs: Mapping[str, IndicatorSpec]) -> CompiledRubric:
+    """The generated scorer of a rubric."""
     generator = _Generator(tree, specs)
     source = generator.source()
     namespace: dict[str, Any] = dict(generator.constants)
@@ -313,7 +311,9 @@ class _Generator:
         self.tree = tree
         self.specs = specs
         self.names = tuple(name for name, spec in specs.items() if not spec.derived)
-        self.slot = {name: f"v{index}" for index, name in enumerate(self.names)}
+        # the data's values, then the derived ones, which `score` computes first
+        every = self.names + tuple(spec.name for spec in tree.derived)
+        self.slot = {name: f"v{index}" for index, name in enumerate(every)}
         self.constants: dict[str, object] = {}
         self.counter = itertools.count()
         self.scale = _scale_of(tree)
@@ -346,8 +346,27 @@ class _Generator:
         self.emit(0, "def score(v, reported):")
         if self.names:
             self.emit(1, "(" + "".join(f"{self.slot[n]}, " for n in self.names) + ") = v")
+        self.derived()
         self.rubric()
         return "\n".join(self.lines) + "\n"
+
+    def derived(self) -> None:
+        """Each derived indicator, in an order that computes its inputs first, worked out
+        exactly by rubricdsl.derive's arithmetic (`_derived`): None for 合理缺项,
+        NeedsTreeError for a value the tree must refuse in words."""
+        for spec in self.tree.derived:
+            assert spec.formula is not None
+            inputs = []
+            for one in formula_inputs(spec.formula):
+                slot = self.slot[one.name]
+                if one.position is None:
+                    inputs.append(slot)
+                elif self.may_be_na(one.name):
+                    inputs.append(f"(None if {slot} is None else {slot}[{one.position}])")
+                else:
+                    inputs.append(f"{slot}[{one.position}]")
+            listed = "(" + "".join(f"{i}, " for i in inputs) + ")"
+            self.emit(1, f"{self.slot[spec.name]} = _derived({self.constant(spec)}, {listed})")
 
     def reader(self) -> None:
         """`read(data)`: the values in the order of `names`, each of a kind compared exactly
@@ -1098,6 +1117,28 @@ def _is_na(value: dict[object, object]) -> bool:
     )
 
 
+@exactly
+def _derived(spec: IndicatorSpec, values: tuple[int | float | None, ...]) -> int | float | None:
+    """A derived indicator's value in its fast form, from its inputs' (derive.compute's
+    arithmetic, rounded once as the rubric says); None where it is 合理缺项; NeedsTreeError
+    where the tree refuses it (a ratio to 0 without `or na`, a value out of its type's range)
+    or where its value has more digits than the fast form holds exactly."""
+    formula = spec.formula
+    assert formula is not None
+    if any(value is None for value in values):
+        return None  # an input 合理缺项 makes it so
+    exact = [_decimal(value) for value in values]
+    if formula.function == "ratio" and exact[1] == 0:
+        if spec.allows_na:
+            return None
+        raise NeedsTreeError
+    _, value = apply_formula(formula, exact, percent=spec.kind == "percent")
+    fast = _from_decimal(value, spec.kind == "count")
+    if fast is None or not _within(fast, spec.kind):
+        raise NeedsTreeError
+    return fast
+
+
 def _not3(truth: bool | None) -> bool | None:
     return None if truth is None else not truth
 
@@ -1194,6 +1235,7 @@ def _prorate(base_raw: int, base_max: int, base_limit: int, scale: int) -> int:
 
 _HELPERS: dict[str, object] = {
     "_convert": _convert,
+    "_derived": _derived,
     "_not3": _not3,
     "_and3": _and3,
     "_or3": _or3,

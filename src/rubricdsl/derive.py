@@ -86,7 +86,7 @@ def compute(spec: IndicatorSpec, readings: Mapping[str, Reading]) -> Derived:
     computed (a zero denominator where the rubric allows no 合理缺项, a value out of range)."""
     formula = spec.formula
     assert formula is not None, "only a derived indicator is computed"
-    inputs = _inputs(formula)
+    inputs = formula_inputs(formula)
     values: list[Decimal] = []
     for one in inputs:
         value = _read(one, readings)
@@ -105,7 +105,7 @@ def compute(spec: IndicatorSpec, readings: Mapping[str, Reading]) -> Derived:
         if spec.allows_na:
             return Derived(spec.name, NotApplicable(reason), reason)
         raise InvalidValueError(reason + _(" (declare it `or na` to make it 合理缺项)"))
-    exact, value = _apply(formula, values, percent=percent)
+    exact, value = apply_formula(formula, values, percent=percent)
     rounded = exact is None or exact != value  # a ratio is always rounded
     explanation = _explain(formula, inputs, values, value, percent=percent, rounded=rounded)
     problem = range_problem(spec, value)
@@ -114,7 +114,7 @@ def compute(spec: IndicatorSpec, readings: Mapping[str, Reading]) -> Derived:
     return Derived(spec.name, value, explanation)
 
 
-def _inputs(formula: Formula) -> tuple[Input, ...]:
+def formula_inputs(formula: Formula) -> tuple[Input, ...]:
     """What the formula reads, one value each: `change(s)` reads `last(s)` and `previous(s)`."""
     if formula.function == "change":
         name = formula.inputs[0].name
@@ -133,7 +133,7 @@ def _read(one: Input, readings: Mapping[str, Reading]) -> Decimal | NotApplicabl
     return reading
 
 
-def _apply(
+def apply_formula(
     formula: Formula, values: list[Decimal], *, percent: bool
 ) -> tuple[Decimal | None, Decimal]:
     """The exact value (a ratio's is not a Decimal: it may not end), and the value rounded
@@ -218,7 +218,7 @@ def inverse(
     exactly `bound`, its other inputs as they read (the formula grows with its first input);
     None where it cannot be worked back: a ratio to 0 or less, an input not applicable."""
     others: list[Decimal] = []
-    for one in _inputs(formula)[1:]:
+    for one in formula_inputs(formula)[1:]:
         value = _read(one, readings)
         if isinstance(value, NotApplicable):
             return None

@@ -520,7 +520,15 @@ def _unpickled_result(values: dict[str, Any]) -> Result:
 
 
 # The fields of a Result that make up its trace: with `later`, they are built when first read.
-TRACE_FIELDS = ("categories", "all_vetoes", "requirements", "grade", "deductions", "tasks")
+TRACE_FIELDS = (
+    "categories",
+    "all_vetoes",
+    "requirements",
+    "grade",
+    "deductions",
+    "tasks",
+    "derived",
+)
 
 
 @attrs.frozen(eq=False)
@@ -532,9 +540,9 @@ class Result:
     total = base + bonus − deducted (the rubric's own deductions), never below 0.
 
     A result scored by the generated code (`Rubric.evaluate`) holds its figures and the
-    indicators it read; its trace (categories, vetoes, requirements, grade, deductions, tasks)
-    is made by the evaluation tree from them when one of those is first read. Either way it is
-    the same result: equal, with the same `to_dict()`.
+    indicators it read; its trace (categories, vetoes, requirements, grade, deductions, tasks,
+    derived) is made by the evaluation tree from them when one of those is first read. Either
+    way it is the same result: equal, with the same `to_dict()`.
     """
 
     rubric: RubricInfo
@@ -563,7 +571,7 @@ class Result:
     overrides: tuple[OverrideTrace, ...] = ()
     # each derived indicator's value and how it was computed (`a / b = 18 / 20 = 90.00%, …`),
     # in the order computed
-    derived: Mapping[str, str] = MappingProxyType({})
+    _derived: Mapping[str, str] = attrs.field(default=MappingProxyType({}), alias="derived")
     # makes the whole result again, trace and all, for a result scored without its trace
     # (the TRACE_FIELDS above stand empty until then); None once it is made
     _later: Callable[[], Result] | None = attrs.field(
@@ -607,6 +615,10 @@ class Result:
     @property
     def tasks(self) -> tuple[TaskTrace, ...]:
         return self._traced()._tasks
+
+    @property
+    def derived(self) -> Mapping[str, str]:
+        return self._traced()._derived
 
     @property
     def traced(self) -> bool:

@@ -25,11 +25,6 @@ def run(arguments: argparse.Namespace, limits: Limits) -> str:
     rubric = load(arguments.rubric, limits)
     scorer = rubric.scorer
     path = escape(arguments.rubric)
-    if scorer is None:
-        return (
-            f"{path}: scored by the evaluation tree (derived indicators are computed exactly "
-            "there); nothing is generated\n"
-        )
     if not arguments.show:
         lines = scorer.source.count("\n")
         return f"{path}: ok, a scorer of {lines:,} lines generated (--show prints it)\n"
