@@ -457,6 +457,50 @@ def test_csv_cells_read_as_their_indicators_kind():
     assert isinstance(indicators["meetings"], int)
 
 
+CELL_TEXTS = [
+    *("true", "false", "yes", "no", "是", "否", "TRUE", " true", "no ", "NA", "na: x", ""),
+    *("12", "012", "+12", "-3", "123456789012345678", "1234567890123456789", "٣", "²"),
+    *("95.5", "5.", ".5", ".", "1.2.3", "96.50", "99.9999999999999999", "1e5", "1_0", " 7"),
+    *("1,234", "12 ", "合理缺项：未报", "\t3"),
+]
+
+
+@pytest.mark.parametrize("text", CELL_TEXTS)
+def test_a_csv_row_reads_each_cell_as_the_cell_alone_reads(text):
+    """CsvLayout.row reads the common cells its own quick way: the same values, of the same
+    types, as _cell_value gives for every kind."""
+    food = rubricdsl.load(FOOD)
+    header = list(food.indicators)
+    layout = batch.CsvLayout.read(food, header, "x.csv")
+    _, indicators, _ = layout.row([text] * len(header))
+    for column in layout.columns:
+        alone = batch._cell_value(column, text)
+        found = indicators.get(column.name, batch._MISSING)
+        assert (type(found), found) == (type(alone), alone), (column.kind, text)
+    kinds = {column.kind for column in layout.columns}
+    assert {"bool", "count", "percent", "amount"} <= kinds
+
+
+def test_a_csv_batch_writes_alike_the_quick_way_and_the_exact_way(tmp_path, rubric, monkeypatch):
+    names = list(SETS[0])
+    rows = [[cell(data[name]) for name in names] for data in SETS[:40]]
+    rows[3][names.index("cqo_filed_pct")] = "140"
+    rows[5][names.index("cqo_filed_pct")] = "99.9999999999999999"
+    rows[7] = rows[7][:-1]
+    source = write_csv(tmp_path / "rows.csv", names, rows)
+    written = {}
+    for way in ("quick", "exact"):
+        if way == "exact":
+            monkeypatch.setattr(batch, "_Quick", lambda *args: None)
+        for format in ("csv", "jsonl"):
+            out = io.BytesIO()
+            summary = batch.score_file(rubric, source, out, output_format=format, jobs=2)
+            assert (summary.scored, summary.refused) == (38, 2)
+            written[way, format] = out.getvalue()
+    assert written["quick", "csv"] == written["exact", "csv"]
+    assert written["quick", "jsonl"] == written["exact", "jsonl"]
+
+
 def test_a_csv_header_that_does_not_match_the_rubric_is_refused_whole(capsys, tmp_path):
     draft = rubricdsl.load(DRAFT)
     (derived,) = [name for name, spec in draft.indicators.items() if spec.derived]

@@ -469,6 +469,8 @@ def _csv_cells(
 # ---- reading a batch file: CSV ----------------------------------------------------------------
 
 _BOOLS = {"true": True, "false": False, "yes": True, "no": False, "是": True, "否": False}
+# the texts of _BOOLS as written, found without stripping and casefolding them
+_PLAIN_BOOLS: dict[str, object] = dict(_BOOLS)
 _INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _NOT_APPLICABLE = re.compile(r"(?:NA|N/A|合理缺项)(?:\s*[:：]\s*(.*))?", re.IGNORECASE | re.DOTALL)
@@ -644,12 +646,28 @@ class CsvLayout:
                 count=f"{len(cells):,}", width=f"{self.width:,}"
             )
             raise UnreadRowError([IndicatorProblem("(row)", message)], id)
-        if _NOT_UTF8.search("".join(cells)) is not None:
+        joined = "".join(cells)
+        if not joined.isascii() and _NOT_UTF8.search(joined) is not None:
             message = _("is not UTF-8 text; save the file as UTF-8")
             raise UnreadRowError([IndicatorProblem("(row)", message)], id)
         indicators: dict[str, object] = {}
         for column in self.columns:
-            value = _cell_value(column, cells[column.index])
+            # the cells most files hold (true, 12, 95.5) read here as _cell_value reads them;
+            # every other cell, by _cell_value
+            text = cells[column.index]
+            kind = column.kind
+            if kind == "bool":
+                value = _PLAIN_BOOLS.get(text)
+                if value is None:
+                    value = _cell_value(column, text)
+            elif kind == "enum" or kind == "series" or not text.isascii():
+                value = _cell_value(column, text)
+            elif text.isdigit() and len(text) <= 18:
+                value = int(text)
+            elif text.replace(".", "", 1).isdigit():
+                value = _json_number(text)
+            else:
+                value = _cell_value(column, text)
             if value is not _MISSING:
                 indicators[column.name] = value
         for name, indices in self.series:
@@ -796,15 +814,29 @@ class _FileJob:
 
     def run(self, task: tuple[Any, ...]) -> _Done:
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n") if self.output == "csv" else None
+        writer: Any = csv.writer(out, lineterminator="\n") if self.output == "csv" else None
         refused: list[tuple[int, str | None, tuple[IndicatorProblem, ...], int]] = []
         if self.layout is None:
             size, start, pieces = task
             rows = self._lines(start, pieces, out, writer, refused)
         else:
             size, found = task
+            quick = self._quick(writer)
             for line, data in found:
-                self._row(line, data, out, writer, refused)
+                written = None
+                if quick is not None and type(data) is list:
+                    try:
+                        id, indicators, reported = self.layout.row(data)
+                    except IndicatorError:
+                        pass
+                    else:
+                        written = quick.scored(line, id, indicators, reported)
+                if written is None:
+                    self._row(line, data, out, writer, refused)
+                elif isinstance(written, str):
+                    out.write(written)
+                else:
+                    writer.writerow(written)
             rows = len(found)
         # text the input could not decode (kept as surrogates) is written as escapes
         data = out.getvalue().encode("utf-8", "backslashreplace")
@@ -821,8 +853,7 @@ class _FileJob:
         """The rows of a JSON Lines task written to `out`; how many there were. Each line of a
         block ends with a newline (the reader gives the file's last line one)."""
         most = self.limits.max_file_bytes
-        scorer = self.rubric.scorer if self.trace == "none" else None
-        quick = None if scorer is None else _Quick(self.rubric, scorer, self.items, writer)
+        quick = self._quick(writer)
         rows = 0
         for piece in pieces:
             if isinstance(piece, _Unread):
@@ -849,6 +880,10 @@ class _FileJob:
                 else:
                     writer.writerow(written)
         return rows
+
+    def _quick(self, writer: Any) -> _Quick | None:
+        scorer = self.rubric.scorer if self.trace == "none" else None
+        return None if scorer is None else _Quick(self.rubric, scorer, self.items, writer)
 
     def _row(
         self,
@@ -978,6 +1013,19 @@ class _Quick:
                 return None
         values = self.scorer.read(indicators)
         if values is None or not self._as_written(line, data, indicators, reported):
+            return None
+        try:
+            raw = self.scorer.score(values, read_reported(self.reportable, reported))
+        except (IndicatorError, NeedsTreeError):
+            return None
+        return self._written(number, id, raw)
+
+    def scored(
+        self, number: int, id: str | None, indicators: Mapping[str, object], reported: object
+    ) -> str | list[str] | None:
+        """The output of a row read exactly (a CSV row's), or None for the exact way."""
+        values = self.scorer.read(indicators)
+        if values is None:
             return None
         try:
             raw = self.scorer.score(values, read_reported(self.reportable, reported))
