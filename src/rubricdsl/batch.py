@@ -1064,6 +1064,8 @@ class _Quick:
         """The row's output from the scorer's raw figures: (total, base, base before 合理缺项,
         bonus, points not applicable, -deducted, item scores, item maxima, eligible, failed by
         a veto, grade), whole numbers of 10^-scale points."""
+        if len(raw) != 11:  # not the figures described here: as the Score reads them
+            return self._slowly(number, id, raw)
         total, base, _raw, bonus, _na, deducted, scores, _most, eligible, failed, grade = raw
         texts = self.texts
         tables = self.item_texts.made.get(self.scale)
