@@ -677,3 +677,22 @@ def test_the_guides_python_example_prints_what_it_shows(capsys, monkeypatch):
     monkeypatch.chdir(ROOT)
     exec(compile(program, "docs/scale.md", "exec"), {"__name__": "scale_example"})
     assert capsys.readouterr().out == shown
+
+
+class _DiesOnThree:
+    """A batch job whose worker process dies abruptly on task 3 (as one killed or out of
+    memory does)."""
+
+    def run(self, task: int) -> int:
+        if task == 3:
+            os._exit(9)
+        return task
+
+
+def test_a_worker_that_dies_stops_the_batch_with_an_error_rather_than_a_hang():
+    from rubricdsl.batch import BatchError, _ordered_map
+
+    # multiprocessing.Pool started another worker and waited for the lost task forever
+    with pytest.raises(BatchError, match="a worker process ended abruptly"):
+        list(_ordered_map(_DiesOnThree(), iter(range(10)), 2))
+    assert list(_ordered_map(_DiesOnThree(), iter([1, 2, 4, 5, 6]), 2)) == [1, 2, 4, 5, 6]

@@ -15,6 +15,8 @@ import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from decimal import Decimal
 from operator import getitem
@@ -283,16 +285,36 @@ def _ordered_map(job: Any, tasks: Iterator[Any], jobs: int) -> Iterator[Any]:
         return
     language = spoken()
     starting = (job, language, os.getpid())
-    with multiprocessing.get_context().Pool(jobs, _start_worker, starting) as pool:
-        pending: deque[Any] = deque()
+    # an executor rather than multiprocessing.Pool: when a worker dies (killed, out of memory,
+    # failing to start) the Pool starts another and waits for the lost task forever; the
+    # executor says it is broken
+    pool = ProcessPoolExecutor(
+        jobs, multiprocessing.get_context(), initializer=_start_worker, initargs=starting
+    )
+    finished = False
+    try:
+        pending: deque[Future[Any]] = deque()
         for task in _chain(first, tasks):
-            pending.append(pool.apply_async(_work, (task,)))
+            pending.append(pool.submit(_work, task))
             if len(pending) >= jobs * TASKS_IN_FLIGHT:
-                yield pending.popleft().get()
-            while pending and pending[0].ready():  # what is done goes out at once
-                yield pending.popleft().get()
+                yield _outcome(pending.popleft())
+            while pending and pending[0].done():  # what is done goes out at once
+                yield _outcome(pending.popleft())
         while pending:
-            yield pending.popleft().get()
+            yield _outcome(pending.popleft())
+        finished = True
+    finally:
+        pool.shutdown(wait=finished, cancel_futures=not finished)
+
+
+def _outcome(future: Future[Any]) -> Any:
+    try:
+        return future.result()
+    except BrokenProcessPool:
+        message = _(
+            "a worker process ended abruptly (killed, or out of memory?): the batch stopped"
+        )
+        raise BatchError(message) from None
 
 
 def _chain(first: list[Any], rest: Iterator[Any]) -> Iterator[Any]:
