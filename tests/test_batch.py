@@ -696,3 +696,14 @@ def test_a_worker_that_dies_stops_the_batch_with_an_error_rather_than_a_hang():
     with pytest.raises(BatchError, match="a worker process ended abruptly"):
         list(_ordered_map(_DiesOnThree(), iter(range(10)), 2))
     assert list(_ordered_map(_DiesOnThree(), iter([1, 2, 4, 5, 6]), 2)) == [1, 2, 4, 5, 6]
+
+
+def test_score_file_refuses_lost_rules_in_csv_rather_than_dropping_them(tmp_path):
+    from rubricdsl.batch import score_file
+
+    rubric = rubricdsl.load(ROOT / "rubrics" / "2020" / "anhui-quality-county.rubric")
+    source = tmp_path / "in.jsonl"
+    source.write_text("{}\n", encoding="utf-8")
+    with pytest.raises(rubricdsl.RubricArgumentError, match='output_format="jsonl"'):
+        score_file(rubric, source, tmp_path / "out.csv", trace="lost")
+    assert not (tmp_path / "out.csv").exists()

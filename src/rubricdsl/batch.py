@@ -1354,6 +1354,11 @@ def score_file(
         output_format = named or kind
     if output_format not in FORMATS:
         raise RubricArgumentError(f"output_format must be csv or jsonl, not {output_format!r}")
+    if trace == "lost" and output_format == "csv":
+        raise RubricArgumentError(
+            'trace="lost" writes JSON Lines (the lost rules have no CSV column): '
+            'output_format="jsonl"'
+        )
     items = tuple(rubric.tree.item_nodes())
     start = time.perf_counter()
     with _opened(file) as stream:
