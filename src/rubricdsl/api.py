@@ -9,12 +9,19 @@ import os
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import attrs
 
 from rubricdsl import ast
-from rubricdsl.compiled import CompiledRubric, Losses, NeedsTreeError, Score, compile_scorer
+from rubricdsl.compiled import (
+    CompiledRubric,
+    Losses,
+    NeedsTreeError,
+    Score,
+    compile_scorer,
+    figures_of,
+)
 from rubricdsl.errors import (
     Diagnostic,
     RubricArgumentError,
@@ -54,9 +61,7 @@ class Rubric:
     limits: Limits = attrs.field(default=DEFAULT_LIMITS, eq=False, repr=False)
     # the generated scorer, made on the first evaluation without a trace or the second with
     # one (a load needs none)
-    _scorers: list[CompiledRubric] = attrs.field(
-        factory=list, init=False, eq=False, repr=False
-    )
+    _scorers: list[CompiledRubric] = attrs.field(factory=list, init=False, eq=False, repr=False)
     # whether a traced evaluation has been done: generating the scorer costs about five of
     # the tree's (2020 table: ~10 ms), so one that reads its trace (the CLI's `score`, one
     # report) is done by the tree alone, and the scorer made for the next
@@ -162,18 +167,21 @@ class Rubric:
         if scored is None:
             result = self._traced(indicators, not_applicable, evidence, overrides)
             return result if trace == "full" else Score.of(result, losses=trace == "lost")
-        score, kept, reported = scored
-        if trace == "none":
-            return score
-        if trace == "lost":
+        raw, kept, reported = scored
+        scorer = self._scorers[0]
+        if trace != "full":
+            score = Score(self.tree.info, raw, scorer.scale, scorer.items)
+            if trace == "none":
+                return score
             return score.with_losses(functools.partial(self._losses, score, kept, reported))
+        total, base, base_raw, bonus, na_points = figures_of(raw, scorer.scale)
         return Result(
-            rubric=score.rubric,
-            total=score.total,
-            base=score.base,
-            base_raw=score.base_raw,
-            bonus=score.bonus,
-            na_points=score.na_points,
+            rubric=self.tree.info,
+            total=total,
+            base=base,
+            base_raw=base_raw,
+            bonus=bonus,
+            na_points=na_points,
             categories=(),
             all_vetoes=(),
             warnings=self.tree.warnings,
@@ -204,14 +212,11 @@ class Rubric:
         not_applicable: Mapping[str, str] | None,
         *,
         kept: bool,
-    ) -> tuple[Score, dict[str, object], dict[str, str]] | None:
-        """The figures from the generated scorer, with (when `kept`) a copy of the indicators
-        and the 合理缺项 it read, for a trace made later; None where the tree must score (data
-        it cannot read exactly, a rubric it leaves to the tree, a partial point past the
-        scale)."""
+    ) -> tuple[tuple[Any, ...], dict[str, object], dict[str, str]] | None:
+        """The generated scorer's raw figures, with (when `kept`) a copy of the indicators and
+        the 合理缺项 it read, for a trace made later; None where the tree must score (data it
+        cannot read exactly, a partial point past the scale)."""
         scorer = self.scorer
-        if scorer is None:
-            return None
         values = scorer.read(indicators)
         if values is None:
             return None
@@ -220,10 +225,9 @@ class Rubric:
             raw = scorer.score(values, reported)
         except NeedsTreeError:
             return None
-        score = Score(self.tree.info, raw, scorer.scale, scorer.items)
         # read() took a dict of exactly the indicators, so the copy is of one too
         copied = scorer.snapshot(indicators) if kept else {}  # type: ignore[arg-type]
-        return score, copied, reported
+        return raw, copied, reported
 
     def _losses(
         self, score: Score, indicators: dict[str, object], reported: dict[str, str]

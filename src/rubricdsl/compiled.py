@@ -241,6 +241,19 @@ class Score:
         return document
 
 
+def figures_of(
+    raw: tuple[Any, ...], scale: int
+) -> tuple[Decimal, Decimal, Decimal, Decimal, Decimal]:
+    """(total, base, base_raw, bonus, na_points) of the generated scorer's raw figures."""
+    return (
+        _points(raw[0], scale),
+        _points(raw[1], scale),
+        _points(raw[2], scale),
+        _points(raw[3], scale),
+        _points(raw[4], scale),
+    )
+
+
 @functools.lru_cache(maxsize=4096)
 def _points(scaled: int, scale: int) -> Decimal:
     # kept by value: the same few scores recur across districts, and a Decimal is immutable
