@@ -103,8 +103,8 @@ class Rubric:
 
     @property
     def scorer(self) -> CompiledRubric:
-        """The generated scorer of `evaluate(…, trace="none")` (rubricdsl.compiled), made on
-        first use; None for a rubric it leaves to the evaluation tree."""
+        """The generated scorer every evaluation scores with where it can (rubricdsl.compiled),
+        made on first use."""
         if not self._scorers:
             self._scorers.append(compile_scorer(self.tree, self.checked.indicators))
         return self._scorers[0]
@@ -153,8 +153,9 @@ class Rubric:
 
         `trace` says how much to keep: "full" (a `Result`, the trace behind every point),
         "lost" (a `Score` with the traces of the rules that did not give their points: what
-        the office reads) or "none" (a `Score`: the figures only, from generated code where
-        the values are plain ints, floats, bools and texts). Every level scores the same."""
+        the office reads) or "none" (a `Score`: the figures only). Every level scores the
+        same, with the generated scorer where it can (docs/api.md); the trace is then made by
+        the evaluation tree when it is first read, from a copy of the data."""
         if trace not in ("full", "lost", "none"):
             raise RubricArgumentError(f'trace must be "full", "lost" or "none", not {trace!r}')
         scored = None
@@ -174,7 +175,13 @@ class Rubric:
             if trace == "none":
                 return score
             return score.with_losses(functools.partial(self._losses, score, kept, reported))
-        total, base, base_raw, bonus, na_points = figures_of(raw, scorer.scale)
+        return self._traced_later(raw, kept, reported)
+
+    def _traced_later(
+        self, raw: tuple[Any, ...], kept: dict[str, object], reported: dict[str, str]
+    ) -> Result:
+        """A Result of the generated scorer's figures, its trace made when first read."""
+        total, base, base_raw, bonus, na_points = figures_of(raw, self._scorers[0].scale)
         return Result(
             rubric=self.tree.info,
             total=total,
