@@ -1,5 +1,5 @@
-"""Compiled evaluation: the evaluation tree generated as Python source that scores without a
-trace, built from the tree's nodes only (no name or text of the rubric is pasted into it)."""
+"""Compiled evaluation: the evaluation tree generated as Python source that scores (a trace,
+when read, is the tree's), built from the tree's nodes only (no rubric text pasted into it)."""
 
 from __future__ import annotations
 
