@@ -1036,19 +1036,18 @@ class _Quick:
         values = self.scorer.read(indicators)
         if values is None or not self._as_written(line, data, indicators, reported):
             return None
-        try:
-            raw = self.scorer.score(values, read_reported(self.reportable, reported))
-        except (IndicatorError, NeedsTreeError):
-            return None
-        return self._written(number, id, raw)
+        return self._scored(number, id, values, reported)
 
     def scored(
         self, number: int, id: str | None, indicators: Mapping[str, object], reported: object
     ) -> str | list[str] | None:
         """The output of a row read exactly (a CSV row's), or None for the exact way."""
         values = self.scorer.read(indicators)
-        if values is None:
-            return None
+        return None if values is None else self._scored(number, id, values, reported)
+
+    def _scored(
+        self, number: int, id: str | None, values: tuple[Any, ...], reported: object
+    ) -> str | list[str] | None:
         try:
             raw = self.scorer.score(values, read_reported(self.reportable, reported))
         except (IndicatorError, NeedsTreeError):
