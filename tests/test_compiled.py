@@ -208,8 +208,9 @@ def test_a_rubric_with_derived_indicators_scores_them_in_the_generated_code():
     reference = by_tree(DRAFT, data)
     assert_same(score, reference)
     # 18 of 20 is 90.00%, which meets "覆盖率 90%以上": that rule gives its 1 point (by hand)
-    assert "spot_check_coverage_pct = spot_checked_firms / key_product_firms = 18 / 20" in (
-        reference.derived["spot_check_coverage_pct"]
+    assert (
+        "spot_check_coverage_pct = spot_checked_firms / key_product_firms = 18 / 20"
+        in (reference.derived["spot_check_coverage_pct"])
     )
     coverage = [r for i in reference.items for r in i.rules if "覆盖率 90%以上" in r.text]
     assert [(r.status, r.gave) for r in coverage] == [("met", 1)]
