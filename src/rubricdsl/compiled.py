@@ -43,7 +43,7 @@ from rubricdsl.exact import EXACT, exactly
 from rubricdsl.inputs import to_decimal
 from rubricdsl.limits import DEFAULT_LIMITS
 from rubricdsl.model import IndicatorSpec, fmt, tidy
-from rubricdsl.trace import Result, RubricInfo, RuleTrace
+from rubricdsl.trace import Result, RubricInfo, RuleTrace, figures_json
 
 # Numbers the fast path takes as they are: below the limits' 10^15 (docs/limits.md), where an
 # int, and a float's shortest decimal, compare with a literal of at most 15 significant digits
@@ -224,14 +224,7 @@ class Score:
 
     def to_dict(self) -> dict[str, Any]:
         document: dict[str, Any] = {
-            "rubric": self.rubric.to_dict(),
-            "total": fmt(self.total),
-            "base": fmt(self.base),
-            "base_raw": fmt(self.base_raw),
-            "bonus": fmt(self.bonus),
-            "deducted": fmt(self.deducted),
-            "na_points": fmt(self.na_points),
-            "failed_by_veto": self.failed_by_veto,
+            **figures_json(self, self.failed_by_veto),
             "eligible": self.eligible,
             "grade": self.grade,
             "items": [item.to_dict() for item in self.items],

@@ -7,7 +7,7 @@ import functools
 from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from types import MappingProxyType
-from typing import Any
+from typing import Any, Protocol
 
 import attrs
 
@@ -490,6 +490,40 @@ class CategoryTrace(Reachable):
         }
 
 
+class Figures(Protocol):
+    """What a Result and a Score (rubricdsl.compiled) both say of a district's score."""
+
+    @property
+    def rubric(self) -> RubricInfo: ...
+    @property
+    def total(self) -> Decimal: ...
+    @property
+    def base(self) -> Decimal: ...
+    @property
+    def base_raw(self) -> Decimal: ...
+    @property
+    def bonus(self) -> Decimal: ...
+    @property
+    def deducted(self) -> Decimal: ...
+    @property
+    def na_points(self) -> Decimal: ...
+
+
+def figures_json(figures: Figures, failed_by_veto: bool) -> dict[str, Any]:
+    """The head of a Result's and a Score's JSON: the rubric and the figures, as exact
+    decimal strings."""
+    return {
+        "rubric": figures.rubric.to_dict(),
+        "total": fmt(figures.total),
+        "base": fmt(figures.base),
+        "base_raw": fmt(figures.base_raw),
+        "bonus": fmt(figures.bonus),
+        "deducted": fmt(figures.deducted),
+        "na_points": fmt(figures.na_points),
+        "failed_by_veto": failed_by_veto,
+    }
+
+
 @attrs.frozen
 class RubricInfo:
     title: str
@@ -702,14 +736,7 @@ class Result:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "rubric": self.rubric.to_dict(),
-            "total": fmt(self.total),
-            "base": fmt(self.base),
-            "base_raw": fmt(self.base_raw),
-            "bonus": fmt(self.bonus),
-            "deducted": fmt(self.deducted),
-            "na_points": fmt(self.na_points),
-            "failed_by_veto": bool(self.vetoes),
+            **figures_json(self, bool(self.vetoes)),
             # present only when given: a result without evidence or overrides is as it was
             **({"evidence": evidence_json(tuple(self.evidence.items()))} if self.evidence else {}),
             **({"overrides": [o.to_dict() for o in self.overrides]} if self.overrides else {}),
