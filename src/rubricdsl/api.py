@@ -21,6 +21,8 @@ from rubricdsl.compiled import (
     Score,
     compile_scorer,
     figures_of,
+    losses_of,
+    short_items,
 )
 from rubricdsl.errors import (
     Diagnostic,
@@ -163,7 +165,8 @@ class Rubric:
         if first:
             self._traced_once.append(True)
         elif overrides is None and evidence is None:
-            # whole numbers only: no decimal context is needed, nor can a caller's change it
+            # whole numbers, and Decimal helpers that enter rubricdsl's own context: no
+            # caller's decimal context reaches the score
             scored = self._compiled(indicators, not_applicable, kept=trace != "none")
         if scored is None:
             result = self._traced(indicators, not_applicable, evidence, overrides)
@@ -171,10 +174,10 @@ class Rubric:
         raw, kept, reported = scored
         scorer = self._scorers[0]
         if trace != "full":
-            score = Score(self.tree.info, raw, scorer.scale, scorer.items)
-            if trace == "none":
-                return score
-            return score.with_losses(functools.partial(self._losses, score, kept, reported))
+            later = functools.partial(self._losses, raw, kept, reported)
+            return Score(
+                self.tree.info, raw, scorer.scale, scorer.items, later if trace == "lost" else ()
+            )
         return self._traced_later(raw, kept, reported)
 
     def _traced_later(
@@ -222,7 +225,7 @@ class Rubric:
     ) -> tuple[tuple[Any, ...], dict[str, object], dict[str, str]] | None:
         """The generated scorer's raw figures, with (when `kept`) a copy of the indicators and
         the 合理缺项 it read, for a trace made later; None where the tree must score (data it
-        cannot read exactly, a partial point past the scale)."""
+        cannot read exactly, a partial point past the scale, a derived value to refuse)."""
         scorer = self.scorer
         values = scorer.read(indicators)
         if values is None:
@@ -237,27 +240,26 @@ class Rubric:
         return raw, copied, reported
 
     def _losses(
-        self, score: Score, indicators: dict[str, object], reported: dict[str, str]
+        self, raw: tuple[Any, ...], indicators: dict[str, object], reported: dict[str, str]
     ) -> Losses:
         """The rules that lost points, traced by the tree: those of the items below their
         maximum; the whole evaluation's where the rubric deducts above its items or derives
         indicators (their traces show how the derived values were computed)."""
         tree = self.tree
         if tree.derived or tree.deductions or any(c.deductions for c in tree.categories):
-            return Score.of(self._traced(indicators, reported, None, None), losses=True).losses
-        return self._item_losses(score, indicators, reported)
+            return losses_of(self._traced(indicators, reported, None, None))
+        return self._item_losses(raw, indicators, reported)
 
     @exactly
     def _item_losses(
-        self, score: Score, indicators: dict[str, object], reported: dict[str, str]
+        self, raw: tuple[Any, ...], indicators: dict[str, object], reported: dict[str, str]
     ) -> Losses:
         readings = read_indicators(self.checked.indicators, indicators)
         nodes = self.tree.item_nodes()
         return tuple(
-            (f"item {item.id}", rule)
-            for item in score.items
-            if item.score < item.max
-            for rule in nodes[item.id].evaluate(readings, reported).rules
+            (f"item {item_id}", rule)
+            for item_id in short_items(raw, self._scorers[0].items)
+            for rule in nodes[item_id].evaluate(readings, reported).rules
             if rule.lost > 0
         )
 

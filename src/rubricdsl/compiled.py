@@ -55,7 +55,8 @@ _SYMBOL = {function: symbol for symbol, function in COMPARE.items()}
 
 class NeedsTreeError(Exception):
     """Internal: the generated code met what only the tree-walker scores (a partial point past
-    the rubric's precision); the evaluation is done again by the tree."""
+    the rubric's precision, a derived value the tree refuses in words or of more than 15
+    digits); the evaluation is done again by the tree."""
 
 
 # ---- the score without a trace -------------------------------------------------------------
@@ -128,16 +129,8 @@ class Score:
             bool(result.vetoes),
             result.grade.grade if result.grade is not None else None,
         )
-        found: list[tuple[str, RuleTrace]] = []
-        if losses:
-            for category in result.categories:
-                for item in category.items():
-                    found += [(f"item {item.id}", rule) for rule in item.rules if rule.lost > 0]
-                place = f"category '{category.title}'"
-                found += [(place, rule) for rule in category.deductions if rule.lost > 0]
-            found += [("the total", rule) for rule in result.deductions if rule.lost > 0]
         pairs = tuple((item.id, item.title) for item in items)
-        return cls(result.rubric, raw, 0, pairs, tuple(found))
+        return cls(result.rubric, raw, 0, pairs, losses_of(result) if losses else ())
 
     def with_losses(self, losses: Losses | Callable[[], Losses]) -> Score:
         """The same figures with these losses (or a function that makes them when read)."""
@@ -232,6 +225,27 @@ class Score:
         if self.losses:
             document["losses"] = [{"where": where, **rule.to_dict()} for where, rule in self.losses]
         return document
+
+
+def losses_of(result: Result) -> Losses:
+    """The rules of a traced result that did not give their points, in rubric order."""
+    found: list[tuple[str, RuleTrace]] = []
+    for category in result.categories:
+        for item in category.items():
+            found += [(f"item {item.id}", rule) for rule in item.rules if rule.lost > 0]
+        place = f"category '{category.title}'"
+        found += [(place, rule) for rule in category.deductions if rule.lost > 0]
+    found += [("the total", rule) for rule in result.deductions if rule.lost > 0]
+    return tuple(found)
+
+
+def short_items(raw: tuple[Any, ...], items: tuple[tuple[str, str], ...]) -> tuple[str, ...]:
+    """The ids of the items the generated scorer's raw figures have below their maximum."""
+    return tuple(
+        item_id
+        for (item_id, _), score, most in zip(items, raw[6], raw[7], strict=True)
+        if score < most
+    )
 
 
 def figures_of(
@@ -775,7 +789,9 @@ class _Generator:
     def category(self, depth: int, category: CategoryNode) -> Figures:
         excused = self.excused(depth, category.excuses, category.title)
         found = Figures(*(self.fresh(p) for p in ("c", "m", "u", "n")))
-        inner = self.excused_branch(depth, excused, category.declared, found, _items_of(category))
+        inner = self.excused_branch(
+            depth, excused, category.declared, found, list(category.items())
+        )
         members = [
             self.group(inner, m) if isinstance(m, GroupNode) else self.item(inner, m)
             for m in category.members
@@ -800,7 +816,7 @@ class _Generator:
 
     def rubric(self) -> None:
         tree = self.tree
-        items = [item for category in tree.categories for item in _items_of(category)]
+        items = list(tree.item_nodes().values())
         self.items = tuple((item.id, item.title) for item in items)
         self.item_slots = {
             item.id: (f"item_{index}_score", f"item_{index}_max")
@@ -945,14 +961,6 @@ def _range_test(kind: str, slot: str) -> str:
     return f"{low} {below} {slot} {above} {high}"
 
 
-def _items_of(category: CategoryNode) -> list[ItemNode]:
-    return [
-        item
-        for member in category.members
-        for item in (member.items if isinstance(member, GroupNode) else (member,))
-    ]
-
-
 def _needs_exact(operand: Operand) -> bool:
     """A literal a float cannot stand for exactly: more than 15 significant digits."""
     if not isinstance(operand, Constant) or not isinstance(operand.constant, Decimal):
@@ -989,7 +997,7 @@ def _all_points(tree: RubricTree) -> list[Decimal]:
         for member in category.members:
             if isinstance(member, GroupNode) and member.total is not None:
                 found.append(member.total)
-        for item in _items_of(category):
+        for item in category.items():
             found.append(item.declared)
             if item.cap is not None:
                 found.append(item.cap)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import itertools
 import operator
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Protocol, cast
@@ -979,6 +979,14 @@ class CategoryNode:
     excuses: Excuses = NO_EXCUSES
     deductions: tuple[RuleNode, ...] = ()  # from the category's score, floored at 0
 
+    def items(self) -> Iterator[ItemNode]:
+        """Its items, in the order written, those of its groups included."""
+        for member in self.members:
+            if isinstance(member, GroupNode):
+                yield from member.items
+            else:
+                yield member
+
     def evaluate(
         self, readings: Readings, reported: Reported = NOTHING_REPORTED, site: OnSite = NO_SITE
     ) -> CategoryTrace:
@@ -1083,12 +1091,7 @@ class RubricTree:
 
     def item_nodes(self) -> dict[str, ItemNode]:
         """Every item by its id, in the order written (the checker made the ids unique)."""
-        found: dict[str, ItemNode] = {}
-        for category in self.categories:
-            for member in category.members:
-                for item in member.items if isinstance(member, GroupNode) else (member,):
-                    found[item.id] = item
-        return found
+        return {item.id: item for category in self.categories for item in category.items()}
 
     @exactly
     def evaluate(
@@ -1098,10 +1101,11 @@ class RubricTree:
         already except against the readings (rubricdsl.overrides checks the result for that).
         The derived indicators are computed here, from the readings of their inputs (any value
         the readings hold for them is replaced); IndicatorError when one cannot be."""
-        computed: tuple[Derived, ...] = ()
+        lines: dict[str, str] = {}
         if self.derived:
             readings, computed = derive(self.derived, readings)
-            site = attrs.evolve(site, derivations=self._derivations(computed), grounds=self.grounds)
+            lines = {d.name: derivation_line(d) for d in computed}
+            site = attrs.evolve(site, derivations=self._derivations(lines), grounds=self.grounds)
         categories = tuple(
             category.evaluate(readings, reported, site) for category in self.categories
         )
@@ -1146,13 +1150,12 @@ class RubricTree:
             tasks=tasks,
             evidence=MappingProxyType(dict(site.evidence)),
             overrides=_overrides_applied(categories, site),
-            derived=MappingProxyType({d.name: derivation_line(d) for d in computed}),
+            derived=MappingProxyType(lines),
         )
 
-    def _derivations(self, computed: tuple[Derived, ...]) -> Mapping[str, tuple[str, ...]]:
-        """For each derived value, how it was computed, then how the derived values it was
-        computed from were."""
-        lines = {d.name: derivation_line(d) for d in computed}
+    def _derivations(self, lines: Mapping[str, str]) -> Mapping[str, tuple[str, ...]]:
+        """For each derived value, how it was computed (`lines`), then how the derived values
+        it was computed from were."""
         return MappingProxyType(
             {
                 name: (line, *(lines[g] for g in self.grounds.get(name, ()) if g in lines))

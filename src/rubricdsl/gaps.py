@@ -1422,11 +1422,8 @@ class Finder:
     def veto_gaps(self) -> Iterator[GateGap]:
         tree = self.rubric.tree
         nodes = {(v.line, v.column): v for v in tree.vetoes}
-        for category in tree.categories:
-            for member in category.members:
-                items = member.items if isinstance(member, GroupNode) else (member,)
-                for item in items:
-                    nodes.update({(v.line, v.column): v for v in item.vetoes})
+        for item in tree.item_nodes().values():
+            nodes.update({(v.line, v.column): v for v in item.vetoes})
         for trace in self.result.all_vetoes:
             if not trace.triggered:
                 continue
