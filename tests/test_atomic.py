@@ -10,8 +10,8 @@ import pytest
 from rubricdsl.atomic import (
     CannotWriteError,
     OutputExistsError,
-    cannot_write,
-    mode_for,
+    _cannot_write,
+    _mode_for,
     write_atomically,
 )
 
@@ -70,16 +70,16 @@ def test_the_mode_for_a_target_is_its_own_or_the_umasks(tmp_path):
     target = tmp_path / "r.csv"
     old = os.umask(0o077)
     try:
-        assert mode_for(target) == 0o600  # no file yet: 0666 less the umask
+        assert _mode_for(target) == 0o600  # no file yet: 0666 less the umask
     finally:
         os.umask(old)
     target.write_bytes(b"x")
     target.chmod(0o644)
-    assert mode_for(target) == 0o644
+    assert _mode_for(target) == 0o644
 
 
 def test_cannot_write_says_which_file_and_why(tmp_path):
     problem = OSError(28, "No space left on device")
-    assert cannot_write(tmp_path / "r.csv", problem) == (
+    assert _cannot_write(tmp_path / "r.csv", problem) == (
         f"cannot write {tmp_path / 'r.csv'}: No space left on device"
     )

@@ -707,3 +707,47 @@ def test_score_file_refuses_lost_rules_in_csv_rather_than_dropping_them(tmp_path
     with pytest.raises(rubricdsl.RubricArgumentError, match='output_format="jsonl"'):
         score_file(rubric, source, tmp_path / "out.csv", trace="lost")
     assert not (tmp_path / "out.csv").exists()
+
+
+def test_a_batch_that_cannot_write_its_output_says_so_without_a_traceback(tmp_path, capsys):
+    from rubricdsl.cli import main
+
+    source = tmp_path / "rows.jsonl"
+    source.write_text("{}\n", encoding="utf-8")
+    rubric = str(ROOT / "rubrics" / "2020" / "anhui-quality-county.rubric")
+    (tmp_path / "folder").mkdir()
+    assert main(["score", rubric, "--batch", str(source), "-o", str(tmp_path / "folder")]) == 1
+    said = capsys.readouterr().err
+    assert "cannot write" in said and "folder" in said and "internal error" not in said
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["folder", "rows.jsonl"]  # no .part
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "csv"])
+def test_a_number_past_what_a_decimal_holds_refuses_its_row(tmp_path, kind):
+    from rubricdsl.batch import score_file
+
+    rubric = rubricdsl.load(ROOT / "rubrics" / "2020" / "anhui-quality-county.rubric")
+    names = list(rubric.indicators)
+    if kind == "jsonl":
+        text = '{"' + names[0] + '": 1e9999999999999999999}\n'
+    else:
+        text = ",".join(names) + "\n" + ",".join(["1e9999999999999999999"] * len(names)) + "\n"
+    source = tmp_path / f"rows.{kind}"
+    source.write_text(text, encoding="utf-8")
+    output = tmp_path / f"out.{kind}"
+    summary = score_file(rubric, source, output)  # was an InvalidOperation from Decimal()
+    assert (summary.scored, summary.refused) == (0, 1)
+    assert "1e9999999999999999999" in output.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("kind", ["jsonl", "csv"])
+def test_a_bidi_control_in_an_id_is_written_as_an_escape(tmp_path, kind):
+    from rubricdsl.batch import score_file
+
+    rubric = rubricdsl.load(ROOT / "rubrics" / "2020" / "anhui-quality-county.rubric")
+    source = tmp_path / "rows.jsonl"
+    source.write_text('{"id": "甲\\u202e县", "indicators": {}}\n', encoding="utf-8")
+    output = tmp_path / f"out.{kind}"
+    score_file(rubric, source, output)
+    written = output.read_text(encoding="utf-8")
+    assert "\u202e" not in written and "甲\\u202e县" in written

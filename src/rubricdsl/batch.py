@@ -11,7 +11,6 @@ import os
 import re
 import signal
 import sys
-import tempfile
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -25,10 +24,11 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 
 import attrs
 
-from rubricdsl.atomic import CannotWriteError, cannot_write, mode_for
+from rubricdsl.atomic import CannotWriteError, written_atomically
 from rubricdsl.compiled import CompiledRubric, NeedsTreeError, Score
+from rubricdsl.datafile import given_twice, number_problem
 from rubricdsl.errors import IndicatorError, IndicatorProblem, RubricArgumentError, RubricError
-from rubricdsl.escape import clip, shown
+from rubricdsl.escape import clip, escape_block, json_escape, shown
 from rubricdsl.i18n import _, speaking, spoken
 from rubricdsl.inputs import (
     NA_KEY,
@@ -38,7 +38,7 @@ from rubricdsl.inputs import (
     read_reported,
     unknown_indicator,
 )
-from rubricdsl.limits import DEFAULT_LIMITS, Limits
+from rubricdsl.limits import DEFAULT_LIMITS, Limits, number_text_problem
 
 if TYPE_CHECKING:
     from rubricdsl.api import Rubric
@@ -509,7 +509,11 @@ def _json_number(text: str) -> float | Decimal:
     scorer reads it natively), else a Decimal."""
     if len(text) <= 16 and "e" not in text and "E" not in text:
         return float(text)
-    return Decimal(text)
+    try:
+        return Decimal(text)
+    except ArithmeticError:  # an exponent past what a Decimal holds: as a data file says it
+        problem = number_text_problem(text, DEFAULT_LIMITS, _) or _("is not a finite number")
+        raise ValueError(number_problem(shown(text, 40), problem)) from None
 
 
 def number(text: str) -> int | float | Decimal | str:
@@ -519,7 +523,10 @@ def number(text: str) -> int | float | Decimal | str:
     if _INTEGER.fullmatch(text):
         return int(text)
     if _DECIMAL.fullmatch(text):
-        return _json_number(text)
+        try:
+            return _json_number(text)
+        except ValueError:  # beyond what a number may be: the check says so of the text
+            return text
     return text
 
 
@@ -737,7 +744,7 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
         seen: set[str] = set()
         for key, _value in pairs:
             if key in seen:
-                raise ValueError(_("'{key}' is given twice").format(key=shown(key)))
+                raise ValueError(given_twice(key))
             seen.add(key)
     return mapping
 
@@ -860,8 +867,10 @@ class _FileJob:
                 else:
                     writer.writerow(written)
             rows = len(found)
-        # text the input could not decode (kept as surrogates) is written as escapes
-        data = out.getvalue().encode("utf-8", "backslashreplace")
+        # controls, bidi marks and text the input could not decode (kept as surrogates) are
+        # written as escapes, as in every other output
+        text = out.getvalue()
+        data = (json_escape(text) if writer is None else escape_block(text)).encode("utf-8")
         return _Done(data, rows - len(refused), tuple(refused), size)
 
     def _lines(
@@ -1446,47 +1455,30 @@ def size_of(source: str | os.PathLike[str]) -> int | None:
 
 @contextmanager
 def _output(output: str | os.PathLike[str] | IO[bytes]) -> Iterator[_Sink]:
-    """Where the rows go: a stream as it is, or a path through a temporary file beside it that
-    replaces the target only once every row is written and flushed to disk."""
+    """Where the rows go: a stream, its failures (but a closed pipe) said as CannotWriteError;
+    or a path, written whole or not at all (atomic.written_atomically)."""
     if _is_stream(output):
-        yield output  # type: ignore[misc]
+        yield _Streaming(output)  # type: ignore[arg-type]
         return
-    target = Path(output)  # type: ignore[arg-type]
-    try:
-        descriptor, temporary = tempfile.mkstemp(
-            prefix=f".{target.name}.", suffix=".part", dir=target.parent
-        )
-    except OSError as problem:
-        raise CannotWriteError(cannot_write(target, problem)) from None
-    try:
-        with os.fdopen(descriptor, "wb") as stream:
-            os.fchmod(stream.fileno(), mode_for(target))
-            yield _Writing(stream, target)
-            try:
-                stream.flush()
-                os.fsync(stream.fileno())
-            except OSError as problem:
-                raise CannotWriteError(cannot_write(target, problem)) from None
-        os.replace(temporary, target)
-    except BaseException:
-        try:
-            os.unlink(temporary)
-        except OSError:
-            pass
-        raise
+    with written_atomically(output) as stream:  # type: ignore[arg-type]
+        yield stream
 
 
-class _Writing:
-    """A file being written, whose failures say which file (disk full, quota)."""
+class _Streaming:
+    """A stream the rows are written to (standard output, say): a reader that has gone is the
+    caller's to handle (BrokenPipeError); any other failure cannot write the output."""
 
-    def __init__(self, stream: IO[bytes], target: Path) -> None:
-        self.stream, self.target = stream, target
+    def __init__(self, stream: _Sink) -> None:
+        self.stream = stream
 
-    def write(self, data: bytes) -> int:
+    def write(self, data: bytes) -> object:
         try:
             return self.stream.write(data)
+        except BrokenPipeError:
+            raise
         except OSError as problem:
-            raise CannotWriteError(cannot_write(self.target, problem)) from None
+            message = _("cannot write the output: {reason}")
+            raise CannotWriteError(message.format(reason=problem.strerror or problem)) from None
 
 
 def records(
