@@ -45,7 +45,11 @@ class _Lazy:
 
     def __getattr__(self, attribute: str) -> Any:
         module: ModuleType = importlib.import_module(self._name)
-        return getattr(module, attribute)
+        value = getattr(module, attribute)
+        # kept here: __getattr__ runs only for what is not, and a reader asks for the same
+        # few names at every event of a file
+        setattr(self, attribute, value)
+        return value
 
 
 if TYPE_CHECKING:
