@@ -27,6 +27,7 @@ import rubricdsl
 from rubricdsl import batch
 from rubricdsl.batch import Row
 from rubricdsl.cli import main
+from rubricdsl.model import fmt
 
 ROOT = Path(__file__).resolve().parent.parent
 RUBRIC = ROOT / "rubrics" / "2020" / "anhui-quality-county.rubric"
@@ -177,7 +178,7 @@ def test_a_jsonl_batch_with_bad_rows_scores_every_good_row(capsys, tmp_path, rub
     for row, data in zip(scored, [SETS[0], SETS[1], SETS[3], SETS[5], SETS[7]], strict=True):
         expected = rubric.evaluate(data, trace="none")
         assert Decimal(row["total"]) == expected.total
-        assert row["items"] == {item.id: batch._text(item.score) for item in expected.items}
+        assert row["items"] == {item.id: fmt(item.score) for item in expected.items}
         assert row["grade"] == expected.grade
         assert row["eligible"] is expected.eligible
 
@@ -329,8 +330,8 @@ def test_the_output_is_csv_or_jsonl_as_asked(capsys, tmp_path, rubric):
     table = list(csv.DictReader(io.StringIO(stdout)))
     assert [row["id"] for row in table] == ["a", ""]
     expected = rubric.evaluate(SETS[0], trace="none")
-    assert table[0]["total"] == batch._text(expected.total)
-    assert table[0]["item:13"] == batch._text(expected.item("13").score)
+    assert table[0]["total"] == fmt(expected.total)
+    assert table[0]["item:13"] == fmt(expected.item("13").score)
     assert table[0]["error"] == ""
     code, stdout, _ = run(capsys, "score", RUBRIC, "--batch", source)  # as the input: jsonl
     assert json.loads(stdout.splitlines()[0])["id"] == "a"
@@ -379,10 +380,10 @@ def test_a_csv_batch_with_bad_rows_scores_every_good_row(capsys, tmp_path, rubri
     for row in table:
         if not row["error"]:
             expected = rubric.evaluate(SETS[int(row["row"]) - 2], trace="none")
-            assert row["total"] == batch._text(expected.total)
+            assert row["total"] == fmt(expected.total)
             assert row["failed_by_veto"] == ("false" if expected.passed_vetoes else "true")
             scores = [row[f"item:{item.id}"] for item in expected.items]
-            assert scores == [batch._text(item.score) for item in expected.items]
+            assert scores == [fmt(item.score) for item in expected.items]
     assert "row 3 (d1):" in err and "row 5 (d3):" in err and "row 6 (d4):" in err
     assert "rows scored: 3, refused: 3," in err
 
@@ -406,8 +407,8 @@ def test_csv_conventions_score_the_sample_as_its_data_file(tmp_path):
     (line,) = out.read_text(encoding="utf-8").splitlines()
     got = json.loads(line)
     assert got["id"] == "示例县"
-    assert got["total"] == batch._text(expected.total)
-    assert got["items"] == {item.id: batch._text(item.score) for item in expected.items}
+    assert got["total"] == fmt(expected.total)
+    assert got["items"] == {item.id: fmt(item.score) for item in expected.items}
 
 
 def exact(value: object) -> object:

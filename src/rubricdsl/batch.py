@@ -39,6 +39,7 @@ from rubricdsl.inputs import (
     unknown_indicator,
 )
 from rubricdsl.limits import DEFAULT_LIMITS, Limits, number_text_problem
+from rubricdsl.model import fmt
 
 if TYPE_CHECKING:
     from rubricdsl.api import Rubric
@@ -326,16 +327,8 @@ def _chain(first: list[Any], rest: Iterator[Any]) -> Iterator[Any]:
 # ---- what a row's result is written as --------------------------------------------------------
 
 
-def _text(value: Decimal) -> str:
-    """A Decimal as people write it (as model.fmt: 4, 1.5, 0.25; no exponent, no -0)."""
-    text = format(value, "f")
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
-
-
 def _scaled_text(value: int, scale: int) -> str:
-    """value / 10**scale as `_text` writes it, in integers."""
+    """value / 10**scale as model.fmt writes it, in integers."""
     if scale == 0:
         return str(value)
     whole, fraction = divmod(abs(value), 10**scale)
@@ -383,7 +376,7 @@ class _ItemTexts:
                 if type(score) is int:
                     number = _scaled_text(score, scale)
                 elif scale == 0 and isinstance(score, Decimal):
-                    number = _text(score)
+                    number = fmt(score)
                 else:
                     return None
                 text = texts[score] = self.member(item, number)
@@ -391,7 +384,7 @@ class _ItemTexts:
         return done
 
     def _slowly(self, result: Score | Result) -> list[str]:
-        return [self.member(item.id, _text(item.score)) for item in result.items]
+        return [self.member(item.id, fmt(item.score)) for item in result.items]
 
 
 def _number_alone(item: str, number: str) -> str:
@@ -426,10 +419,10 @@ def figures(result: Score | Result, item_ids: Sequence[str] | None = None) -> di
     score by its id (`item_ids`, the rubric's items in order, saves reading them per row)."""
     ids = item_ids if item_ids is not None else [item.id for item in result.items]
     document: dict[str, Any] = {
-        "total": _text(result.total),
-        "base": _text(result.base),
-        "bonus": _text(result.bonus),
-        "deducted": _text(result.deducted),
+        "total": fmt(result.total),
+        "base": fmt(result.base),
+        "bonus": fmt(result.bonus),
+        "deducted": fmt(result.deducted),
         "grade": _grade(result),
         "eligible": result.eligible,
         "failed_by_veto": not result.passed_vetoes,
@@ -469,10 +462,10 @@ def _csv_cells(
     cells = [str(row), id or ""]
     if result is not None:
         cells += [
-            _text(result.total),
-            _text(result.base),
-            _text(result.bonus),
-            _text(result.deducted),
+            fmt(result.total),
+            fmt(result.base),
+            fmt(result.bonus),
+            fmt(result.deducted),
             _grade(result) or "",
             "true" if result.eligible else "false",
             "false" if result.passed_vetoes else "true",
@@ -492,7 +485,6 @@ def _csv_cells(
 
 _BOOLS = {"true": True, "false": False, "yes": True, "no": False, "是": True, "否": False}
 # the texts of _BOOLS as written, found without stripping and casefolding them
-_PLAIN_BOOLS: dict[str, object] = dict(_BOOLS)
 _INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
 _DECIMAL = re.compile(r"[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 _NOT_APPLICABLE = re.compile(r"(?:NA|N/A|合理缺项)(?:\s*[:：]\s*(.*))?", re.IGNORECASE | re.DOTALL)
@@ -685,8 +677,9 @@ class CsvLayout:
             # every other cell, by _cell_value
             text = cells[column.index]
             kind = column.kind
+            value: object
             if kind == "bool":
-                value = _PLAIN_BOOLS.get(text)
+                value = _BOOLS.get(text)
                 if value is None:
                     value = _cell_value(column, text)
             elif kind == "enum" or kind == "series" or not text.isascii():
@@ -913,8 +906,9 @@ class _FileJob:
         return rows
 
     def _quick(self, writer: Any) -> _Quick | None:
-        scorer = self.rubric.scorer if self.trace == "none" else None
-        return None if scorer is None else _Quick(self.rubric, scorer, self.items, writer)
+        if self.trace != "none":
+            return None
+        return _Quick(self.rubric, self.rubric.scorer, self.items, writer)
 
     def _row(
         self,
@@ -970,8 +964,8 @@ def _json_line(
     grade = _grade(result)
     scores = ", ".join(_item_texts(items, json_members=True)(result))
     line = (
-        f'{start}, "total": "{_text(result.total)}", "base": "{_text(result.base)}", '
-        f'"bonus": "{_text(result.bonus)}", "deducted": "{_text(result.deducted)}", '
+        f'{start}, "total": "{fmt(result.total)}", "base": "{fmt(result.base)}", '
+        f'"bonus": "{fmt(result.bonus)}", "deducted": "{fmt(result.deducted)}", '
         f'"grade": {"null" if grade is None else json.dumps(grade, ensure_ascii=False)}, '
         f'"eligible": {"true" if result.eligible else "false"}, '
         f'"failed_by_veto": {"false" if result.passed_vetoes else "true"}, '
@@ -1094,8 +1088,6 @@ class _Quick:
         """The row's output from the scorer's raw figures: (total, base, base before 合理缺项,
         bonus, points not applicable, -deducted, item scores, item maxima, eligible, failed by
         a veto, grade), whole numbers of 10^-scale points."""
-        if len(raw) != 11:  # not the figures described here: as the Score reads them
-            return self._slowly(number, id, raw)
         total, base, _raw, bonus, _na, deducted, scores, _most, eligible, failed, grade = raw
         texts = self.texts
         tables = self.item_texts.made.get(self.scale)
@@ -1165,11 +1157,7 @@ def _read(stream: IO[bytes], most: int, file: str) -> bytes:
     try:
         return stream.read(most)
     except OSError as problem:
-        raise BatchError(
-            _("{file}: cannot read ({reason})").format(
-                file=shown(file, 300), reason=problem.strerror
-            )
-        ) from None
+        raise _cannot_read(file, problem) from None
 
 
 def _jsonl_tasks(
@@ -1239,10 +1227,7 @@ class _Lines:
                     line = self._line(BYTES_PER_TASK)
                     size += len(line)
                     self.read += len(line)
-                message = _(
-                    "is {size} bytes long; a row may have at most {most} bytes (--max-file-mb)"
-                )
-                yield _Unread(message.format(size=f"{size:,}", most=f"{self.most:,}"), size)
+                yield _too_long(size, self.most)
             else:
                 yield line
 
@@ -1250,11 +1235,7 @@ class _Lines:
         try:
             return self.stream.readline(most)
         except OSError as problem:
-            raise BatchError(
-                _("{file}: cannot read ({reason})").format(
-                    file=shown(self.file, 300), reason=problem.strerror
-                )
-            ) from None
+            raise _cannot_read(self.file, problem) from None
 
 
 def _csv_rows(lines: _Lines, first: int) -> Iterator[tuple[int, Record]]:
@@ -1438,10 +1419,14 @@ def _opened(file: str) -> Iterator[IO[bytes]]:
         message = _("{file}: not a regular file (a folder); give the batch file as a file")
         raise BatchError(message.format(file=name)) from None
     except OSError as problem:
-        message = _("{file}: cannot read ({reason})")
-        raise BatchError(message.format(file=name, reason=problem.strerror)) from None
+        raise _cannot_read(file, problem) from None
     with stream:
         yield stream
+
+
+def _cannot_read(file: str, problem: OSError) -> BatchError:
+    message = _("{file}: cannot read ({reason})")
+    return BatchError(message.format(file=shown(file, 300), reason=problem.strerror))
 
 
 def size_of(source: str | os.PathLike[str]) -> int | None:

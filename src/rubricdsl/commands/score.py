@@ -227,18 +227,19 @@ def _run_batch(arguments: argparse.Namespace, limits: Limits) -> str:
 
     rubric = load(arguments.rubrics[0], limits)
     output = arguments.output
-    shown_refused: list[int] = []
+    shown = 0  # refused rows listed so far: the first SHOWN_REFUSED
 
     bar = _progress_bar(arguments.batch, output)
 
     def refused(row: int, id: str | None, error: IndicatorError) -> None:
-        if len(shown_refused) < SHOWN_REFUSED:
+        nonlocal shown
+        if shown < SHOWN_REFUSED:
+            shown += 1
             lines = _refused_lines(row, id, error)
             if bar is not None:
                 bar.write(escape_block(lines))
             else:
                 _tell(lines)
-        shown_refused.append(row)
 
     try:
         with _terminated_as_interrupt():
@@ -261,7 +262,7 @@ def _run_batch(arguments: argparse.Namespace, limits: Limits) -> str:
         if bar is not None:
             bar.close()
     lines = []
-    if summary.refused > len(shown_refused[:SHOWN_REFUSED]):
+    if summary.refused > SHOWN_REFUSED:
         lines.append(
             _("… and {count} more refused rows (each with its problems in the output)").format(
                 count=f"{summary.refused - SHOWN_REFUSED:,}"
