@@ -321,7 +321,7 @@ def evaluate_case(rubric: Rubric, case: Case, files: DataFiles) -> Evaluation:
             result = rubric.evaluate(indicators, reported)  # type: ignore[arg-type]
         except RubricError as error:
             return Evaluation(None, {}, {}, str(error))
-        readings = read_with_derived(rubric.checked.indicators, indicators)
+        readings = read_with_derived(rubric.checked.indicators, rubric.tree.derived, indicators)
     return Evaluation(result, readings, {str(k): str(v) for k, v in reported.items()})
 
 

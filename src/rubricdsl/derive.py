@@ -64,6 +64,18 @@ def derive(
 ) -> tuple[dict[str, Reading], tuple[Derived, ...]]:
     """The readings with every derived indicator's value added (replacing any there), and how
     each was reached; IndicatorError lists every value that cannot be computed."""
+    values, found, problems = _computed(derived, readings)
+    if problems:
+        raise IndicatorError(problems)
+    return values, found
+
+
+def _computed(
+    derived: tuple[IndicatorSpec, ...], readings: Mapping[str, Reading]
+) -> tuple[dict[str, Reading], tuple[Derived, ...], list[IndicatorProblem]]:
+    """The readings with every derived value added, how each was reached, and the problems of
+    those that cannot be computed (each then reads as not applicable, with the reason, so that
+    no condition holds on it)."""
     values = dict(readings)
     found: list[Derived] = []
     problems: list[IndicatorProblem] = []
@@ -72,13 +84,11 @@ def derive(
             one = compute(spec, values)
         except InvalidValueError as problem:
             problems.append(IndicatorProblem(spec.name, str(problem)))
-            values[spec.name] = NotApplicable(str(problem))  # its readers are not scored
+            values[spec.name] = NotApplicable(str(problem))
             continue
         values[spec.name] = one.value
         found.append(one)
-    if problems:
-        raise IndicatorError(problems)
-    return values, tuple(found)
+    return values, tuple(found), problems
 
 
 def compute(spec: IndicatorSpec, readings: Mapping[str, Reading]) -> Derived:
@@ -188,11 +198,13 @@ def _plain(value: Decimal) -> str:
 
 def read_with_derived(
     specs: Mapping[str, IndicatorSpec],
+    derived: tuple[IndicatorSpec, ...],
     indicators: Mapping[str, object],
     limits: Limits = DEFAULT_LIMITS,
 ) -> dict[str, Reading]:
-    """`read_indicators`, then every derived value: what the rubric's conditions read."""
-    readings, _computed = derive(derived_specs(specs), read_indicators(specs, indicators, limits))
+    """`read_indicators`, then every derived value (`derived`: in the order the evaluation
+    tree computes them, `RubricTree.derived`): what the rubric's conditions read."""
+    readings, _computed = derive(derived, read_indicators(specs, indicators, limits))
     return readings
 
 
@@ -201,12 +213,7 @@ def recompute(
 ) -> dict[str, Reading]:
     """The derived values computed anew from changed readings (a what-if): one that cannot be
     computed reads as not applicable, with the reason, so no condition holds on it."""
-    values = dict(readings)
-    for spec in derived:
-        try:
-            values[spec.name] = compute(spec, values).value
-        except InvalidValueError as problem:
-            values[spec.name] = NotApplicable(str(problem))
+    values, _found, _problems = _computed(derived, readings)
     return values
 
 

@@ -10,7 +10,7 @@ from typing import Any, cast
 import attrs
 
 from rubricdsl.api import Rubric
-from rubricdsl.derive import inverse, read_with_derived, recompute
+from rubricdsl.derive import formula_inputs, inverse, read_with_derived, recompute
 from rubricdsl.errors import IndicatorError, IndicatorProblem, RubricArgumentError
 from rubricdsl.escape import clip
 from rubricdsl.evaltree import (
@@ -49,7 +49,7 @@ from rubricdsl.inputs import (
     unknown_indicator,
 )
 from rubricdsl.limits import DEFAULT_LIMITS
-from rubricdsl.model import IndicatorSpec, Input, fmt, tidy
+from rubricdsl.model import IndicatorSpec, fmt, tidy
 from rubricdsl.overrides import Override, OverrideError
 from rubricdsl.trace import (
     NOT_APPLICABLE,
@@ -514,6 +514,7 @@ class WhatIf:
         before, after = Standing.of(self.before), Standing.of(self.after)
         with_exact = exactly(lambda: (after.base - before.base, after.bonus - before.bonus))
         base, bonus = with_exact()
+        derived = self.derived  # made from both results' lines: once
         return {
             "rubric": self.before.rubric.to_dict(),
             "changes": [change.to_dict() for change in self.changes],
@@ -526,8 +527,8 @@ class WhatIf:
             },
             "items": [item.to_dict() for item in self.items],
             **(
-                {"derived": {n: {"before": b, "after": a} for n, (b, a) in self.derived.items()}}
-                if self.derived
+                {"derived": {n: {"before": b, "after": a} for n, (b, a) in derived.items()}}
+                if derived
                 else {}
             ),
         }
@@ -593,7 +594,7 @@ def alt_key(alt: Mapping[str, tuple[Value, tuple[Need, ...]]]) -> tuple[tuple[st
 def applied(
     readings: Readings,
     alt: Mapping[str, tuple[Value, tuple[Need, ...]]],
-    derived: tuple[IndicatorSpec, ...] = (),
+    derived: tuple[IndicatorSpec, ...],
 ) -> Readings:
     """The readings with the changes of `alt`, and the `derived` values computed anew."""
     if not alt:
@@ -736,9 +737,7 @@ class Solver:
         only if it meets the bound."""
         formula = spec.formula
         assert formula is not None
-        first = formula.inputs[0]
-        if formula.function == "change":
-            first = Input(first.name, -1)
+        first = formula_inputs(formula)[0]
         if first.position == -2 or not isinstance(bound, Decimal) or op in ("==", "!="):
             return None
         inner_bound = inverse(formula, bound, readings, percent=spec.kind == "percent")
@@ -931,7 +930,9 @@ class Finder:
         self.reported = not_applicable
         self.overrides = overrides
         self.result = rubric.evaluate(indicators, not_applicable, overrides=overrides)
-        self.readings: dict[str, Reading] = read_with_derived(rubric.indicators, indicators)
+        self.readings: dict[str, Reading] = read_with_derived(
+            rubric.indicators, rubric.tree.derived, indicators
+        )
         self.derived = rubric.tree.derived
         self.cache: dict[tuple[tuple[str, Value], ...], Result | None] = {}
 

@@ -27,10 +27,9 @@ import attrs
 from hypothesis import strategies as st
 
 from rubricdsl.formatter import format_rubric
-from rubricdsl.model import fmt
+from rubricdsl.model import FLIPPED, NUMERIC_KINDS, fmt
 
 KINDS = ("bool", "count", "percent", "score", "amount", "number", "series", "enum")
-NUMERIC = frozenset({"count", "percent", "score", "amount", "number"})
 # Indicator names: a prefix by type and a number, so never a keyword nor a level of an enum.
 PREFIX = {
     "bool": "has",
@@ -267,16 +266,15 @@ class _Writer:
             return Indicator(name, kind, type_text, allows_na, label, levels=levels)
         return Indicator(name, kind, kind, allows_na, label)
 
-    def derived_indicators(self) -> list[Indicator]:
+    def derived_indicators(self) -> None:
         """One or two indicators computed from those declared before them (derived ones
-        included): `ratio` as a percent or a number, `sum` of counts, `difference`, `change` of
-        a series; `or na` where an input may be not applicable, and now and then besides."""
-        found: list[Indicator] = []
+        included), added to the pool: `ratio` as a percent or a number, `sum` of counts,
+        `difference`, `change` of a series; `or na` where an input may be not applicable, and
+        now and then besides."""
+        previous: Indicator | None = None
         for _ in range(self.number(1, 2)):
-            one = self.derived_indicator(len(self.pool) + 1, found[-1] if found else None)
-            self.pool.append(one)
-            found.append(one)
-        return found
+            previous = self.derived_indicator(len(self.pool) + 1, previous)
+            self.pool.append(previous)
 
     def derived_indicator(self, n: int, previous: Indicator | None) -> Indicator:
         """The n-th indicator, derived; half the time from `previous` (a derived one), where
@@ -297,7 +295,7 @@ class _Writer:
         else:
             operands = self.number_operands()
             chosen = [self.pick(operands), self.pick(operands)]
-            if previous is not None and previous.kind in NUMERIC and self.chance(2):
+            if previous is not None and previous.kind in NUMERIC_KINDS and self.chance(2):
                 chosen[0] = (previous.name, previous.family)
             written = [name for name, _ in chosen]
             inputs = [self._indicator_of(name) for name in written]
@@ -319,7 +317,7 @@ class _Writer:
     def number_operands(self) -> list[tuple[str, str]]:
         """Every operand that is a number, with its family: numeric indicators, `last(s)`, and
         `previous(s)` of a series of two values or more."""
-        found = [(i.name, i.family) for i in self.of_kind(*NUMERIC)]
+        found = [(i.name, i.family) for i in self.of_kind(*NUMERIC_KINDS)]
         for series in self.of_kind("series"):
             found.append((f"last({series.name})", "number"))
             if series.length >= 2:
@@ -393,9 +391,8 @@ class _Writer:
 
     def ordered(self, left: str, operator: str, right: str) -> str:
         """`left op right`, or now and then the same comparison the other way round."""
-        flipped = {">=": "<=", "<=": ">=", ">": "<", "<": ">", "==": "==", "!=": "!="}
         if self.chance(4):
-            return f"{right} {flipped[operator]} {left}"
+            return f"{right} {FLIPPED[operator]} {left}"
         return f"{left} {operator} {right}"
 
     def target(self, *, positive: bool = False) -> str:
@@ -452,7 +449,7 @@ class _Writer:
         if rates and self.chance(2):
             rate = self.pick(rates).name
             return f"{self.points(sign)} scaled by {rate} {self.text()}"
-        rate = self.pick(self.of_kind(*NUMERIC)).name
+        rate = self.pick(self.of_kind(*NUMERIC_KINDS)).name
         return f"{self.points(sign)} scaled by {rate} of {self.target(positive=True)} {self.text()}"
 
     def veto(self) -> Line:

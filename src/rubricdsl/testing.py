@@ -171,7 +171,7 @@ def _aim(rubric: Rubric, spec: IndicatorSpec, bound: Decimal, data: dict[str, An
     if spec.formula.function == "change" or first.position is not None or target is None:
         return
     try:
-        readings = read_with_derived(rubric.indicators, data)
+        readings = read_with_derived(rubric.indicators, rubric.tree.derived, data)
     except IndicatorError:
         return
     value = inverse(spec.formula, bound, readings, percent=spec.kind == "percent")
@@ -185,7 +185,7 @@ def _aim(rubric: Rubric, spec: IndicatorSpec, bound: Decimal, data: dict[str, An
 
 def _derivable(rubric: Rubric, data: Mapping[str, Any]) -> bool:
     try:
-        read_with_derived(rubric.indicators, data)
+        read_with_derived(rubric.indicators, rubric.tree.derived, data)
     except IndicatorError:
         return False
     return True

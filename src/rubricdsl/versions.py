@@ -466,9 +466,9 @@ class _Differ:
         self.add(kind, where, message, old, new, before.span, after.span)
 
     def indicator(self, before: ast.Declaration, after: ast.Declaration) -> None:
-        """Its type (kind, `or na`, unit, series length, levels): retyped; anything else its
-        declaration says (such as the definition of a derived indicator): redefined; its
-        label: relabelled."""
+        """Its derivation (`derivation`: derived, reported, rederived); its type (kind, `or na`,
+        unit, series length, levels): retyped; anything else its declaration says: redefined;
+        its label: relabelled."""
         where = f"indicator {after.name}"
         self.derivation(before, after)
         before = attrs.evolve(before, derivation=None)
@@ -1579,7 +1579,7 @@ def _computed_by_other(
         return {}
     own, _ = _own(other.indicators, rubric.indicators, data.indicators)
     try:
-        readings = read_with_derived(other.indicators, own)
+        readings = read_with_derived(other.indicators, other.tree.derived, own)
     except RubricError:
         return {}
     found: dict[str, object] = {}
