@@ -459,20 +459,17 @@ def _csv_cells(
     problems: tuple[Sequence[IndicatorProblem], int] | None,
     items: tuple[str, ...],
 ) -> list[str]:
-    cells = [str(row), id or ""]
     if result is not None:
-        cells += [
-            fmt(result.total),
-            fmt(result.base),
-            fmt(result.bonus),
-            fmt(result.deducted),
-            _grade(result) or "",
-            "true" if result.eligible else "false",
-            "false" if result.passed_vetoes else "true",
-        ]
-        cells += _item_texts(items)(result)
-        cells.append("")
-        return cells
+        return _csv_scored(
+            row,
+            id,
+            _figure_texts_of(result),
+            _grade(result),
+            result.eligible,
+            not result.passed_vetoes,
+            _item_texts(items)(result),
+        )
+    cells = [str(row), id or ""]
     assert problems is not None
     found, omitted = problems
     error = "; ".join(str(problem) for problem in found)
@@ -954,28 +951,69 @@ def _json_line(
     """A row as its JSON line: what json.dumps writes of `figures` or `refusal` after the row
     and the id, put together from the texts (most of them numbers) in a fraction of the
     time."""
-    start = f'{{"row": {row}'
-    if id is not None:
-        start += ', "id": ' + json.dumps(id, ensure_ascii=False)
     if result is None:
         assert problems is not None
+        start = f'{{"row": {row}'
+        if id is not None:
+            start += ', "id": ' + json.dumps(id, ensure_ascii=False)
         rest = json.dumps(refusal(*problems), ensure_ascii=False)
         return start + ", " + rest[1:] + "\n"
-    grade = _grade(result)
-    scores = ", ".join(_item_texts(items, json_members=True)(result))
-    line = (
-        f'{start}, "total": "{fmt(result.total)}", "base": "{fmt(result.base)}", '
-        f'"bonus": "{fmt(result.bonus)}", "deducted": "{fmt(result.deducted)}", '
-        f'"grade": {"null" if grade is None else json.dumps(grade, ensure_ascii=False)}, '
-        f'"eligible": {"true" if result.eligible else "false"}, '
-        f'"failed_by_veto": {"false" if result.passed_vetoes else "true"}, '
-        f'"items": {{{scores}}}'
+    line = _json_scored(
+        row,
+        id,
+        _figure_texts_of(result),
+        json.dumps(_grade(result), ensure_ascii=False),
+        result.eligible,
+        not result.passed_vetoes,
+        _item_texts(items, json_members=True)(result),
     )
     losses = getattr(result, "losses", ())
     if losses:
         found = [{"where": where, **rule.to_dict()} for where, rule in losses]
         line += ', "losses": ' + json.dumps(found, ensure_ascii=False)
     return line + "}\n"
+
+
+def _figure_texts_of(result: Score | Result) -> tuple[str, str, str, str]:
+    """A result's total, base, bonus and deducted points, as written out."""
+    return fmt(result.total), fmt(result.base), fmt(result.bonus), fmt(result.deducted)
+
+
+def _csv_scored(
+    row: int,
+    id: str | None,
+    figures: Sequence[str],
+    grade: str | None,
+    eligible: bool,
+    failed: bool,
+    items: Sequence[str],
+) -> list[str]:
+    """A scored row's CSV cells, from the texts of its figures and items."""
+    flags = ["true" if eligible else "false", "true" if failed else "false"]
+    return [str(row), id or "", *figures, grade or "", *flags, *items, ""]
+
+
+def _json_scored(
+    row: int,
+    id: str | None,
+    figures: Sequence[str],
+    grade: str,
+    eligible: bool,
+    failed: bool,
+    members: Sequence[str],
+) -> str:
+    """A scored row's JSON line without its closing brace (and anything after the items):
+    what json.dumps writes of `figures`, from the texts of its figures, grade (as JSON) and
+    item members."""
+    start = "" if id is None else ', "id": ' + json.dumps(id, ensure_ascii=False)
+    total, base, bonus, deducted = figures
+    return (
+        f'{{"row": {row}{start}, "total": "{total}", "base": "{base}", '
+        f'"bonus": "{bonus}", "deducted": "{deducted}", "grade": {grade}, '
+        f'"eligible": {"true" if eligible else "false"}, '
+        f'"failed_by_veto": {"true" if failed else "false"}, '
+        f'"items": {{{", ".join(members)}}}'
+    )
 
 
 def _too_long(size: int, most: int) -> _Unread:
@@ -1104,28 +1142,11 @@ class _Quick:
                 return self._slowly(number, id, raw)
             figures, found = tuple(made), known  # type: ignore[assignment]
         if self.csv:
-            return [
-                str(number),
-                id or "",
-                *figures,
-                grade or "",
-                "true" if eligible else "false",
-                "true" if failed else "false",
-                *found,
-                "",
-            ]
+            return _csv_scored(number, id, figures, grade, eligible, failed, found)
         shown = self.grades.get(grade)
         if shown is None:
             shown = self.grades[grade] = json.dumps(grade, ensure_ascii=False)
-        start = "" if id is None else ', "id": ' + json.dumps(id, ensure_ascii=False)
-        total, base, bonus, deducted = figures
-        return (
-            f'{{"row": {number}{start}, "total": "{total}", "base": "{base}", '
-            f'"bonus": "{bonus}", "deducted": "{deducted}", "grade": {shown}, '
-            f'"eligible": {"true" if eligible else "false"}, '
-            f'"failed_by_veto": {"true" if failed else "false"}, '
-            f'"items": {{{", ".join(found)}}}}}\n'
-        )
+        return _json_scored(number, id, figures, shown, eligible, failed, found) + "}\n"
 
     def _slowly(self, number: int, id: str | None, raw: tuple[Any, ...]) -> str | list[str]:
         """The output as a `Score` of the raw figures gives it, for forms not known here."""
