@@ -1306,6 +1306,17 @@ def _tasks_of(rows: Iterator[tuple[int, Record]], lines: _Lines) -> Iterator[Any
         yield (lines.read - start, task)
 
 
+def written_format(
+    asked: str | None, output: str | os.PathLike[str] | IO[bytes] | None, kind: str | None
+) -> str | None:
+    """The format a batch writes: the one asked for, else as the output's name says, else the
+    input's `kind`."""
+    if asked is not None:
+        return asked
+    named = None if output is None or _is_stream(output) else format_of(output)  # type: ignore[arg-type]
+    return named or kind
+
+
 def format_of(path: str | os.PathLike[str]) -> str | None:
     """The batch format a file's name says: csv for .csv, jsonl for .jsonl and .ndjson."""
     return _SUFFIXES.get(Path(path).suffix.lower())
@@ -1359,9 +1370,7 @@ def score_file(
                 ".jsonl, or say which with --input-format"
             ).format(file=shown(file, 300))
         )
-    if output_format is None:
-        named = None if _is_stream(output) else format_of(output)  # type: ignore[arg-type]
-        output_format = named or kind
+    output_format = written_format(output_format, output, kind)
     if output_format not in FORMATS:
         raise RubricArgumentError(f"output_format must be csv or jsonl, not {output_format!r}")
     if trace == "lost" and output_format == "csv":

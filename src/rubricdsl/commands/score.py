@@ -149,12 +149,10 @@ def _usage_problem(arguments: argparse.Namespace) -> str | None:
 def _batch_output_format(arguments: argparse.Namespace) -> str | None:
     """The format --batch writes: --format, else as --output's name says, else as the input's
     (--input-format, or the batch file's name)."""
-    from rubricdsl.batch import format_of
+    from rubricdsl.batch import format_of, written_format
 
-    if arguments.format is not None:
-        return str(arguments.format)
-    named = None if arguments.output is None else format_of(arguments.output)
-    return named or arguments.input_format or format_of(arguments.batch)
+    kind = arguments.input_format or format_of(arguments.batch)
+    return written_format(arguments.format, arguments.output, kind)
 
 
 def run(arguments: argparse.Namespace, limits: Limits) -> str:
